@@ -1,0 +1,68 @@
+# Every target sets up what it needs, so each works from a fresh clone.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+MATURIN := $(VENV)/bin/maturin
+STAMP := $(VENV)/.deps-installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) scripts/dev_requirements.py > $(VENV)/requirements-dev.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements-dev.txt
+	touch $(STAMP)
+
+.PHONY: venv
+venv: $(STAMP) ## Create the virtualenv with the test and lint tools
+
+.PHONY: build-dev
+build-dev: $(STAMP) ## Build the native module (debug) into the virtualenv
+	$(MATURIN) develop --quiet
+
+.PHONY: build-release
+build-release: $(STAMP) ## Build the native module optimised (for benchmarks)
+	$(MATURIN) develop --quiet --release
+
+.PHONY: test-rust
+test-rust: $(STAMP) ## Rust unit tests
+	PYO3_PYTHON=$(abspath $(PY)) cargo test --quiet
+
+.PHONY: test-python
+test-python: build-dev ## Python test suite
+	$(PY) -m pytest
+
+.PHONY: test
+test: test-rust test-python ## The whole test suite (Rust and Python)
+
+.PHONY: lint
+lint: $(STAMP) ## Formatting, clippy, ruff, and the native stub in step with the module
+	cargo fmt --check
+	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --quiet -- -D warnings
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory build-dev
+	$(PY) scripts/check_stub.py
+
+.PHONY: format
+format: $(STAMP) ## Apply cargo fmt and ruff format
+	cargo fmt
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: compat
+compat: build-dev ## Run upstream 5.5.1's own test suite against this package
+	$(PY) scripts/compat.py $(if $(ONLY),--only $(ONLY))
+
+.PHONY: messages
+messages: ## Recompile the translation catalogs (.po -> .mo)
+	$(PYTHON) scripts/compile_messages.py
+
+.PHONY: clean
+clean: ## Remove build products and the virtualenv
+	rm -rf target $(VENV) .compat build dist

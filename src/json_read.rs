@@ -1,0 +1,463 @@
+//! A JSON reader with the semantics of Python's `json.loads`.
+//!
+//! Tokens are parsed into a small borrowed tree first, so the claim checks run
+//! on plain Rust data and the Python objects are built once, afterwards.
+//! Where JSON implementations differ, this one does what `json.loads` does:
+//! `NaN`, `Infinity` and `-Infinity` are numbers, integers have no size limit,
+//! a repeated key keeps its first position with its last value, lone UTF-16
+//! surrogates from `\u` escapes survive. It only accepts UTF-8 input and
+//! bounds nesting depth, so hostile input costs linear time and bounded stack.
+
+use std::borrow::Cow;
+
+/// Deeper documents are refused; real tokens nest two or three levels.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer literal outside i64, kept as its decimal text.
+    BigInt(&'a str),
+    Float(f64),
+    Str(JsonStr<'a>),
+    Array(Vec<Value<'a>>),
+    /// Members in document order, duplicates included.
+    Object(Vec<(JsonStr<'a>, Value<'a>)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonStr<'a> {
+    Text(Cow<'a, str>),
+    /// A string holding a lone surrogate, which Rust strings cannot; kept
+    /// as UTF-16 code units so Python can still receive it exactly.
+    Utf16(Vec<u16>),
+}
+
+impl JsonStr<'_> {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            JsonStr::Text(text) => Some(text),
+            JsonStr::Utf16(_) => None,
+        }
+    }
+}
+
+impl<'a> Value<'a> {
+    /// The value of `key` in an object, the last one if repeated (as a
+    /// Python dict built from the document would hold).
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        match self {
+            Value::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(name, _)| name.as_str() == Some(key))
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => s.as_str(),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness, as PyJWT's `not payload["aud"]` uses it.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::BigInt(_) => true,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(JsonStr::Text(t)) => !t.is_empty(),
+            Value::Str(JsonStr::Utf16(units)) => !units.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(members) => !members.is_empty(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    NotUtf8,
+    Syntax,
+    TooDeep,
+}
+
+pub fn parse(input: &[u8]) -> Result<Value<'_>, ParseError> {
+    let text = std::str::from_utf8(input).map_err(|_| ParseError::NotUtf8)?;
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.pos != reader.bytes.len() {
+        return Err(ParseError::Syntax);
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn eat_literal(&mut self, literal: &str) -> bool {
+        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+            self.pos += literal.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        self.skip_whitespace();
+        match self.peek().ok_or(ParseError::Syntax)? {
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => Ok(Value::Str(self.string()?)),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => self.keyword(),
+        }
+    }
+
+    fn keyword(&mut self) -> Result<Value<'a>, ParseError> {
+        const KEYWORDS: [(&str, Value<'static>); 5] = [
+            ("null", Value::Null),
+            ("true", Value::Bool(true)),
+            ("false", Value::Bool(false)),
+            ("NaN", Value::Float(f64::NAN)),
+            ("Infinity", Value::Float(f64::INFINITY)),
+        ];
+        for (literal, value) in KEYWORDS {
+            if self.eat_literal(literal) {
+                return Ok(value);
+            }
+        }
+        Err(ParseError::Syntax)
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(ParseError::TooDeep);
+        }
+        self.pos += 1; // '{'
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(ParseError::Syntax);
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(ParseError::Syntax);
+            }
+            self.pos += 1;
+            let value = self.value(depth)?;
+            members.push((key, value));
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(ParseError::Syntax),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(ParseError::TooDeep);
+        }
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(ParseError::Syntax),
+            }
+        }
+    }
+
+    /// Python's number grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`,
+    /// plus `-Infinity`.
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+            if self.eat_literal("Infinity") {
+                return Ok(Value::Float(f64::NEG_INFINITY));
+            }
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(ParseError::Syntax),
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.') && self.digit_at(self.pos + 1) {
+            is_float = true;
+            self.pos += 1;
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            let mut exp = self.pos + 1;
+            if let Some(b'+' | b'-') = self.bytes.get(exp) {
+                exp += 1;
+            }
+            if self.digit_at(exp) {
+                is_float = true;
+                self.pos = exp;
+                self.digits();
+            }
+        }
+        let literal = &self.text[start..self.pos];
+        if is_float {
+            // Rust's parser rounds correctly, as Python's float() does, and
+            // overflows to infinity the same way.
+            literal
+                .parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| ParseError::Syntax)
+        } else {
+            Ok(literal
+                .parse::<i64>()
+                .map_or(Value::BigInt(literal), Value::Int))
+        }
+    }
+
+    fn digit_at(&self, pos: usize) -> bool {
+        matches!(self.bytes.get(pos), Some(b'0'..=b'9'))
+    }
+
+    fn digits(&mut self) {
+        while self.digit_at(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::Syntax),
+                Some(b'"') => {
+                    let text = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(JsonStr::Text(Cow::Borrowed(text)));
+                }
+                Some(b'\\') => break,
+                Some(0x00..=0x1f) => return Err(ParseError::Syntax),
+                Some(_) => self.pos += 1,
+            }
+        }
+        // Escapes present: decode into UTF-16 units, then into a String
+        // unless a lone surrogate must be preserved.
+        let mut units: Vec<u16> = self.text[start..self.pos].encode_utf16().collect();
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::Syntax),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(match String::from_utf16(&units) {
+                        Ok(text) => JsonStr::Text(Cow::Owned(text)),
+                        Err(_) => JsonStr::Utf16(units),
+                    });
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let escaped = self.peek().ok_or(ParseError::Syntax)?;
+                    self.pos += 1;
+                    let unit = match escaped {
+                        b'"' => 0x22,
+                        b'\\' => 0x5c,
+                        b'/' => 0x2f,
+                        b'b' => 0x08,
+                        b'f' => 0x0c,
+                        b'n' => 0x0a,
+                        b'r' => 0x0d,
+                        b't' => 0x09,
+                        b'u' => self.hex4()?,
+                        _ => return Err(ParseError::Syntax),
+                    };
+                    units.push(unit);
+                }
+                Some(0x00..=0x1f) => return Err(ParseError::Syntax),
+                Some(_) => {
+                    // Copy the run up to the next quote or backslash.
+                    let run_start = self.pos;
+                    while let Some(b) = self.peek() {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    units.extend(self.text[run_start..self.pos].encode_utf16());
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u16, ParseError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or(ParseError::Syntax)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ParseError::Syntax);
+        }
+        self.pos += 4;
+        u16::from_str_radix(digits, 16).map_err(|_| ParseError::Syntax)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Value<'_> {
+        Value::Str(JsonStr::Text(Cow::Borrowed(s)))
+    }
+
+    #[test]
+    fn parses_a_token_payload() {
+        let doc = br#"{"token_type":"access","exp":1700000000,"jti":"abc","user_id":"1"}"#;
+        let value = parse(doc).unwrap();
+        assert_eq!(value.get("exp"), Some(&Value::Int(1_700_000_000)));
+        assert_eq!(value.get("token_type"), Some(&text("access")));
+        assert_eq!(value.get("missing"), None);
+    }
+
+    #[test]
+    fn numbers_follow_python() {
+        assert_eq!(parse(b"-0").unwrap(), Value::Int(0));
+        assert_eq!(parse(b"1.5e3").unwrap(), Value::Float(1500.0));
+        assert_eq!(parse(b"1E+2").unwrap(), Value::Float(100.0));
+        assert_eq!(
+            parse(b"123456789012345678901234567890").unwrap(),
+            Value::BigInt("123456789012345678901234567890")
+        );
+        assert_eq!(parse(b"1e400").unwrap(), Value::Float(f64::INFINITY));
+        assert_eq!(
+            parse(b"-Infinity").unwrap(),
+            Value::Float(f64::NEG_INFINITY)
+        );
+        assert!(matches!(parse(b"NaN").unwrap(), Value::Float(f) if f.is_nan()));
+        for bad in [
+            &b"01"[..],
+            b"+1",
+            b"1.",
+            b".5",
+            b"-",
+            b"1e",
+            b"0x10",
+            b"--1",
+        ] {
+            assert_eq!(parse(bad), Err(ParseError::Syntax), "{:?}", bad);
+        }
+    }
+
+    #[test]
+    fn strings_follow_python() {
+        assert_eq!(
+            parse(br#""a\u00e9\n""#).unwrap(),
+            Value::Str(JsonStr::Text("a\u{e9}\n".into()))
+        );
+        assert_eq!(
+            parse(br#""\ud83d\ude00""#).unwrap(),
+            Value::Str(JsonStr::Text("\u{1f600}".into()))
+        );
+        assert_eq!(
+            parse(br#""x\ud800""#).unwrap(),
+            Value::Str(JsonStr::Utf16(vec![0x78, 0xd800]))
+        );
+        assert_eq!(parse(b"\"tab\there\""), Err(ParseError::Syntax));
+        assert_eq!(parse(br#""\x41""#), Err(ParseError::Syntax));
+        assert_eq!(parse(br#""\u12""#), Err(ParseError::Syntax));
+        assert_eq!(parse(b"\"unterminated"), Err(ParseError::Syntax));
+    }
+
+    #[test]
+    fn repeated_keys_resolve_to_the_last_value() {
+        let value = parse(br#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(value.get("a"), Some(&Value::Int(3)));
+    }
+
+    #[test]
+    fn structure_errors() {
+        for bad in [
+            &b""[..],
+            b"{",
+            b"{\"a\"}",
+            b"{\"a\":1,}",
+            b"[1,]",
+            b"{} x",
+            b"{'a':1}",
+            b"nul",
+            b"\xff",
+        ] {
+            assert!(parse(bad).is_err(), "{:?}", bad);
+        }
+        assert_eq!(
+            parse(b" {\"a\" : [ 1 , 2 ] } \n").unwrap().get("a"),
+            Some(&Value::Array(vec![Value::Int(1), Value::Int(2)]))
+        );
+    }
+
+    #[test]
+    fn depth_is_bounded_without_deep_recursion() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(parse(deep.as_bytes()), Err(ParseError::TooDeep));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(ok.as_bytes()).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(parse(too_deep.as_bytes()), Err(ParseError::TooDeep));
+    }
+
+    #[test]
+    fn truthiness_matches_python() {
+        assert!(!parse(b"\"\"").unwrap().is_truthy());
+        assert!(!parse(b"[]").unwrap().is_truthy());
+        assert!(!parse(b"0").unwrap().is_truthy());
+        assert!(parse(b"[0]").unwrap().is_truthy());
+    }
+}

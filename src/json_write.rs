@@ -1,0 +1,325 @@
+//! Writes Python values as JSON, byte for byte as PyJWT does.
+//!
+//! PyJWT encodes with `json.dumps(payload, separators=(",", ":"))`: compact,
+//! keys in insertion order, every non-ASCII character escaped as `\uXXXX`
+//! (lowercase hex, surrogate pairs beyond the BMP), floats as `repr()`, and
+//! `NaN` / `Infinity` spelled as Python spells them. Only the exact built-in
+//! types are written here; anything else (a subclass, a UUID, a Decimal, a
+//! datetime) returns `Error::Unencodable` so the caller can hand the payload
+//! to `json.dumps` with the configured encoder and stay identical to PyJWT.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use crate::errors::{Error, Result};
+
+/// Deeper values are left to Python, which also reports circular references.
+const MAX_DEPTH: usize = 256;
+
+#[cfg(test)]
+pub fn write_value(value: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> Result<()> {
+    write(value, out, 0)
+}
+
+fn write(value: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(Error::Unencodable);
+    }
+    if let Ok(text) = value.cast_exact::<PyString>() {
+        write_str(text.to_str().map_err(|_| Error::Unencodable)?, out);
+    } else if value.is_none() {
+        out.extend_from_slice(b"null");
+    } else if let Ok(flag) = value.cast_exact::<PyBool>() {
+        out.extend_from_slice(if flag.is_true() { b"true" } else { b"false" });
+    } else if let Ok(int) = value.cast_exact::<PyInt>() {
+        write_int(int, out)?;
+    } else if let Ok(float) = value.cast_exact::<PyFloat>() {
+        write_float(float, out)?;
+    } else if let Ok(dict) = value.cast_exact::<PyDict>() {
+        write_dict(dict, out, depth)?;
+    } else if let Ok(list) = value.cast_exact::<PyList>() {
+        out.push(b'[');
+        for (i, item) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write(&item, out, depth + 1)?;
+        }
+        out.push(b']');
+    } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
+        out.push(b'[');
+        for (i, item) in tuple.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write(&item, out, depth + 1)?;
+        }
+        out.push(b']');
+    } else {
+        return Err(Error::Unencodable);
+    }
+    Ok(())
+}
+
+/// Writes a dict; `members` lets the caller substitute or append keys
+/// (the backend's `aud` and `iss`) without copying the payload.
+pub fn write_dict_with(
+    dict: &Bound<'_, PyDict>,
+    overrides: &[(&str, &Bound<'_, PyAny>)],
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    out.push(b'{');
+    let mut first = true;
+    let mut used = vec![false; overrides.len()];
+    for (key, value) in dict.iter() {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        write_key(&key, out)?;
+        out.push(b':');
+        let replaced = key
+            .cast_exact::<PyString>()
+            .ok()
+            .and_then(|k| k.to_str().ok())
+            .and_then(|k| overrides.iter().position(|(name, _)| *name == k));
+        match replaced {
+            Some(i) => {
+                if let (Some(flag), Some((_, replacement))) = (used.get_mut(i), overrides.get(i)) {
+                    *flag = true;
+                    write(replacement, out, 1)?;
+                }
+            }
+            None => write(&value, out, 1)?,
+        }
+    }
+    for ((name, value), was_used) in overrides.iter().zip(used) {
+        if !was_used {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            write_str(name, out);
+            out.push(b':');
+            write(value, out, 1)?;
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_dict(dict: &Bound<'_, PyDict>, out: &mut Vec<u8>, depth: usize) -> Result<()> {
+    out.push(b'{');
+    for (i, (key, value)) in dict.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_key(&key, out)?;
+        out.push(b':');
+        write(&value, out, depth + 1)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// `json.dumps` also accepts int, float, bool and None keys, written as strings.
+fn write_key(key: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> Result<()> {
+    if let Ok(text) = key.cast_exact::<PyString>() {
+        write_str(text.to_str().map_err(|_| Error::Unencodable)?, out);
+        return Ok(());
+    }
+    let mut scalar = Vec::new();
+    if key.is_none()
+        || key.is_exact_instance_of::<PyBool>()
+        || key.is_exact_instance_of::<PyInt>()
+        || key.is_exact_instance_of::<PyFloat>()
+    {
+        write(key, &mut scalar, MAX_DEPTH)?;
+    } else {
+        return Err(Error::Unencodable);
+    }
+    out.push(b'"');
+    out.extend_from_slice(&scalar);
+    out.push(b'"');
+    Ok(())
+}
+
+fn write_int(int: &Bound<'_, PyInt>, out: &mut Vec<u8>) -> Result<()> {
+    if let Ok(small) = int.extract::<i64>() {
+        out.extend_from_slice(itoa::Buffer::new().format(small).as_bytes());
+    } else {
+        let text = int.str().map_err(|_| Error::Unencodable)?;
+        out.extend_from_slice(text.to_str().map_err(|_| Error::Unencodable)?.as_bytes());
+    }
+    Ok(())
+}
+
+fn write_float(float: &Bound<'_, PyFloat>, out: &mut Vec<u8>) -> Result<()> {
+    let value = float.value();
+    if value.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if value == f64::INFINITY {
+        out.extend_from_slice(b"Infinity");
+    } else if value == f64::NEG_INFINITY {
+        out.extend_from_slice(b"-Infinity");
+    } else {
+        // Python's own repr, so the digits are exactly json.dumps's.
+        let text = float.repr().map_err(|_| Error::Unencodable)?;
+        out.extend_from_slice(text.to_str().map_err(|_| Error::Unencodable)?.as_bytes());
+    }
+    Ok(())
+}
+
+/// A JSON string as `json.dumps(..., ensure_ascii=True)` writes it.
+pub fn write_str(text: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\' {
+            continue;
+        }
+        if b >= 0x80 && !is_char_start(b) {
+            continue; // inside a multi-byte character handled at its start
+        }
+        out.extend_from_slice(&bytes[run_start..i]);
+        run_start = i + utf8_len(b);
+        let short = match b {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'\n' => Some(b'n'),
+            b'\r' => Some(b'r'),
+            b'\t' => Some(b't'),
+            0x08 => Some(b'b'),
+            0x0c => Some(b'f'),
+            _ => None,
+        };
+        if let Some(letter) = short {
+            out.push(b'\\');
+            out.push(letter);
+            continue;
+        }
+        let ch = text[i..].chars().next().map_or(0xfffd, |c| c as u32);
+        let mut units = [0u16; 2];
+        let encoded = char::from_u32(ch).map_or(&[][..], |c| &*c.encode_utf16(&mut units));
+        for unit in encoded {
+            out.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[usize::from((unit >> shift) & 0xf)]);
+            }
+        }
+    }
+    out.extend_from_slice(&bytes[run_start..]);
+    out.push(b'"');
+}
+
+fn is_char_start(b: u8) -> bool {
+    b & 0xc0 != 0x80
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pyo3::ffi::c_str;
+
+    fn escaped(text: &str) -> String {
+        let mut out = Vec::new();
+        write_str(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_like_ensure_ascii() {
+        assert_eq!(escaped("plain"), r#""plain""#);
+        assert_eq!(escaped("q\"b\\"), r#""q\"b\\""#);
+        assert_eq!(escaped("\n\r\t\u{8}\u{c}"), r#""\n\r\t\b\f""#);
+        assert_eq!(escaped("\u{1}\u{1f}\u{7f}"), r#""\u0001\u001f\u007f""#);
+        assert_eq!(escaped("caf\u{e9}"), r#""caf\u00e9""#);
+        assert_eq!(escaped("\u{20ac}x"), r#""\u20acx""#);
+        assert_eq!(escaped("\u{1f600}"), r#""\ud83d\ude00""#);
+        assert_eq!(escaped("/"), r#""/""#);
+    }
+
+    #[test]
+    fn values_match_json_dumps() {
+        Python::initialize();
+        Python::attach(|py| {
+            let json = py.import("json").unwrap();
+            let samples = py
+                .eval(
+                    c_str!(
+                        "[{'a': 1, 'b': [1.5, True, None, 'x\\u00e9'], 'c': {'d': -2**70}, 'e': (1, 2)},\
+                          {1: 'int key', 2.5: 'float key', None: 'n', True: 't'},\
+                          {'f': [float('nan'), float('inf'), -float('inf'), 1e16, 1e-7, 0.1, -0.0]},\
+                          {}, [], '\\U0001f600']"
+                    ),
+                    None,
+                    None,
+                )
+                .unwrap();
+            for sample in samples.try_iter().unwrap() {
+                let sample = sample.unwrap();
+                let mut out = Vec::new();
+                write_value(&sample, &mut out).unwrap();
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("separators", (",", ":")).unwrap();
+                let expected: String = json
+                    .call_method("dumps", (&sample,), Some(&kwargs))
+                    .unwrap()
+                    .extract()
+                    .unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), expected);
+            }
+        });
+    }
+
+    #[test]
+    fn foreign_types_are_left_to_python() {
+        Python::initialize();
+        Python::attach(|py| {
+            for code in [
+                c_str!("__import__('uuid').uuid4()"),
+                c_str!("__import__('decimal').Decimal('1.5')"),
+                c_str!("{'k': {1, 2}}"),
+                c_str!("{(1, 2): 'tuple key'}"),
+                c_str!("'lone \\ud800 surrogate'"),
+                c_str!("__import__('collections').OrderedDict(a=1)"),
+            ] {
+                let value = py.eval(code, None, None).unwrap();
+                let mut out = Vec::new();
+                assert_eq!(write_value(&value, &mut out), Err(Error::Unencodable));
+            }
+        });
+    }
+
+    #[test]
+    fn overrides_replace_in_place_or_append() {
+        Python::initialize();
+        Python::attach(|py| {
+            let dict = py
+                .eval(c_str!("{'exp': 1, 'aud': 'old'}"), None, None)
+                .unwrap()
+                .cast_into::<PyDict>()
+                .unwrap();
+            let aud = PyString::new(py, "new").into_any();
+            let iss = PyString::new(py, "me").into_any();
+            let mut out = Vec::new();
+            write_dict_with(&dict, &[("aud", &aud), ("iss", &iss)], &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                r#"{"exp":1,"aud":"new","iss":"me"}"#
+            );
+        });
+    }
+}

@@ -1,0 +1,203 @@
+//! Verifying keys from JSON Web Keys (RFC 7517), as a JWKS endpoint serves them.
+
+use crate::algorithms::{Algorithm, Family};
+use crate::base64url;
+use crate::errors::{Error, Result};
+use crate::keys::{VerifyingKey, MIN_RSA_BITS};
+use crate::pem::rsa_public_key_der;
+
+/// The members of a JWK that matter for verification, as text.
+#[derive(Debug, Default, Clone)]
+pub struct Jwk {
+    pub kty: Option<String>,
+    pub alg: Option<String>,
+    pub use_: Option<String>,
+    pub crv: Option<String>,
+    pub n: Option<String>,
+    pub e: Option<String>,
+    pub x: Option<String>,
+    pub y: Option<String>,
+    pub k: Option<String>,
+}
+
+impl Jwk {
+    /// The verifying key for `alg`, refusing keys published for another
+    /// algorithm, for encryption, or of the wrong type or curve.
+    pub fn verifying_key(&self, alg: Algorithm) -> Result<VerifyingKey> {
+        if let Some(declared) = &self.alg {
+            if declared != alg.name() {
+                return Err(Error::Key(format!(
+                    "the JWK is for {declared}, but {} is configured",
+                    alg.name()
+                )));
+            }
+        }
+        if let Some(usage) = &self.use_ {
+            if usage != "sig" {
+                return Err(Error::Key(format!("the JWK's use is '{usage}', not 'sig'")));
+            }
+        }
+        let kty = self.kty.as_deref().unwrap_or("");
+        match (alg.family(), kty) {
+            (Family::Hmac, "oct") => VerifyingKey::hmac(alg, &self.member("k")?),
+            (Family::Rsa | Family::RsaPss, "RSA") => {
+                let modulus = self.member("n")?;
+                let bits = modulus.iter().skip_while(|&&b| b == 0).count() * 8;
+                if bits < MIN_RSA_BITS as usize {
+                    return Err(Error::Key(format!(
+                        "{} needs an RSA key of at least {MIN_RSA_BITS} bits",
+                        alg.name()
+                    )));
+                }
+                let der = rsa_public_key_der(&modulus, &self.member("e")?);
+                VerifyingKey::from_public_bytes(alg, &der)
+            }
+            (Family::Ec(curve), "EC") => {
+                let crv = self.crv.as_deref().unwrap_or("");
+                if crv != curve.name() {
+                    return Err(Error::Key(format!(
+                        "{} needs an EC key on {}, but the JWK is on '{crv}'",
+                        alg.name(),
+                        curve.name()
+                    )));
+                }
+                let (x, y) = (self.member("x")?, self.member("y")?);
+                let size = curve.coordinate_len();
+                if x.len() != size || y.len() != size {
+                    return Err(Error::Key(format!(
+                        "the JWK's coordinates are not {size} bytes long"
+                    )));
+                }
+                let mut point = Vec::with_capacity(1 + 2 * size);
+                point.push(0x04);
+                point.extend_from_slice(&x);
+                point.extend_from_slice(&y);
+                VerifyingKey::from_public_bytes(alg, &point)
+            }
+            (Family::Ed25519, "OKP") => {
+                let crv = self.crv.as_deref().unwrap_or("");
+                if crv != "Ed25519" {
+                    return Err(Error::Key(format!(
+                        "EdDSA supports Ed25519 keys, but the JWK is on '{crv}'"
+                    )));
+                }
+                let x = self.member("x")?;
+                if x.len() != 32 {
+                    return Err(Error::Key("an Ed25519 JWK's x is 32 bytes".to_owned()));
+                }
+                VerifyingKey::from_public_bytes(alg, &x)
+            }
+            (_, kty) => Err(Error::Key(format!(
+                "{} cannot use a JWK of type '{kty}'",
+                alg.name()
+            ))),
+        }
+    }
+
+    fn member(&self, name: &str) -> Result<Vec<u8>> {
+        let value = match name {
+            "n" => &self.n,
+            "e" => &self.e,
+            "x" => &self.x,
+            "y" => &self.y,
+            "k" => &self.k,
+            _ => &None,
+        };
+        let text = value
+            .as_deref()
+            .ok_or_else(|| Error::Key(format!("the JWK has no '{name}'")))?;
+        base64url::decode(text.as_bytes())
+            .filter(|bytes| !bytes.is_empty())
+            .ok_or_else(|| Error::Key(format!("the JWK's '{name}' is not base64url")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::test_keys::*;
+    use crate::keys::SigningKey;
+
+    fn jwk(pairs: &[(&str, &str)]) -> Jwk {
+        let mut jwk = Jwk::default();
+        for (name, value) in pairs {
+            let slot = match *name {
+                "kty" => &mut jwk.kty,
+                "alg" => &mut jwk.alg,
+                "use" => &mut jwk.use_,
+                "crv" => &mut jwk.crv,
+                "n" => &mut jwk.n,
+                "e" => &mut jwk.e,
+                "x" => &mut jwk.x,
+                "y" => &mut jwk.y,
+                "k" => &mut jwk.k,
+                other => panic!("{other}"),
+            };
+            *slot = Some((*value).to_owned());
+        }
+        jwk
+    }
+
+    #[test]
+    fn oct_keys_verify_hmac() {
+        let key = jwk(&[("kty", "oct"), ("k", &base64url::encode(b"secret"))])
+            .verifying_key(Algorithm::HS256)
+            .unwrap();
+        let signature = SigningKey::parse(Algorithm::HS256, b"secret")
+            .unwrap()
+            .sign(Algorithm::HS256, b"m")
+            .unwrap();
+        assert!(key.verify(b"m", &signature));
+    }
+
+    #[test]
+    fn ed25519_key_from_raw_public_bytes() {
+        let signer = SigningKey::parse(Algorithm::EdDSA, ED25519_PRIVATE.as_bytes()).unwrap();
+        let SigningKey::Ed25519(pair) = &signer else {
+            panic!("not Ed25519");
+        };
+        use aws_lc_rs::signature::KeyPair;
+        let x = base64url::encode(pair.public_key().as_ref());
+        let key = jwk(&[
+            ("kty", "OKP"),
+            ("crv", "Ed25519"),
+            ("x", &x),
+            ("use", "sig"),
+        ])
+        .verifying_key(Algorithm::EdDSA)
+        .unwrap();
+        let signature = signer.sign(Algorithm::EdDSA, b"m").unwrap();
+        assert!(key.verify(b"m", &signature));
+    }
+
+    #[test]
+    fn mismatches_are_refused() {
+        let k = base64url::encode(b"secret");
+        assert!(jwk(&[("kty", "oct"), ("k", &k), ("alg", "HS512")])
+            .verifying_key(Algorithm::HS256)
+            .is_err());
+        assert!(jwk(&[("kty", "oct"), ("k", &k), ("use", "enc")])
+            .verifying_key(Algorithm::HS256)
+            .is_err());
+        assert!(jwk(&[("kty", "oct"), ("k", &k)])
+            .verifying_key(Algorithm::RS256)
+            .is_err());
+        assert!(
+            jwk(&[("kty", "EC"), ("crv", "P-256"), ("x", "AA"), ("y", "AA")])
+                .verifying_key(Algorithm::ES384)
+                .is_err()
+        );
+        assert!(
+            jwk(&[("kty", "EC"), ("crv", "P-256"), ("x", "AA"), ("y", "AA")])
+                .verifying_key(Algorithm::ES256)
+                .is_err()
+        );
+        assert!(jwk(&[("kty", "RSA"), ("n", "AQAB"), ("e", "AQAB")])
+            .verifying_key(Algorithm::RS256)
+            .is_err());
+        assert!(jwk(&[("kty", "RSA")])
+            .verifying_key(Algorithm::RS256)
+            .is_err());
+        assert!(jwk(&[]).verifying_key(Algorithm::RS256).is_err());
+    }
+}

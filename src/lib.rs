@@ -1,0 +1,70 @@
+//! The token engine of djangorestframework-simplejwt-rs.
+//!
+//! This file only wires the Python module; each concern lives in its own
+//! file. The Python package `rest_framework_simplejwt` is the public API.
+
+mod algorithms;
+mod backend;
+mod base64url;
+mod claims;
+mod errors;
+mod json_py;
+mod json_read;
+mod json_write;
+mod jwk;
+mod jws;
+mod keys;
+mod pem;
+mod token;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The header of a token, without any verification (for choosing a key by
+/// `kid`). Raises JWTError("invalid") on a malformed token.
+#[pyfunction]
+fn unverified_header<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let header = PyDict::new(py);
+    let raw = if let Ok(text) = token.cast::<pyo3::types::PyString>() {
+        text.to_str()
+            .map_err(|_| errors::Error::Malformed("token is not valid text"))?
+            .as_bytes()
+            .to_vec()
+    } else if let Ok(bytes) = token.cast::<pyo3::types::PyBytes>() {
+        bytes.as_bytes().to_vec()
+    } else {
+        return Err(errors::Error::Malformed("token must be str or bytes").into());
+    };
+    let compact = jws::parse(&raw)?;
+    if let jws::AlgHeader::Named(alg) = &compact.alg {
+        header.set_item("alg", alg)?;
+    }
+    if let Some(kid) = &compact.kid {
+        header.set_item("kid", kid)?;
+    }
+    Ok(header)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("JWTError", m.py().get_type::<errors::JWTError>())?;
+    m.add("MAX_TOKEN_BYTES", jws::MAX_TOKEN_BYTES)?;
+    m.add(
+        "ALGORITHMS",
+        algorithms::ALL
+            .iter()
+            .map(|alg| alg.name())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add_class::<backend::Engine>()?;
+    m.add_class::<backend::Key>()?;
+    m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
+    m.add_function(wrap_pyfunction!(token::mint, m)?)?;
+    m.add_function(wrap_pyfunction!(token::copy_claims, m)?)?;
+    m.add_function(wrap_pyfunction!(token::py_new_jti, m)?)?;
+    m.add_function(wrap_pyfunction!(token::timedelta_us, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The token classes' fast paths: minting a payload and deriving an access
+//! token from a refresh token, without Python-level loops.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+/// A random UUID4 as 32 lowercase hex digits, like `uuid4().hex`.
+pub fn new_jti() -> String {
+    let mut bytes = [0u8; 16];
+    // aws-lc's DRBG, seeded from the OS; failing here means the system
+    // cannot give randomness at all, which no token can do without.
+    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+        bytes = fallback_random();
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let mut hex = String::with_capacity(32);
+    for byte in bytes {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn fallback_random() -> [u8; 16] {
+    // std's HashMap seeds come from the OS too; two of them give 128 bits.
+    use std::collections::hash_map::RandomState;
+    use std::hash::BuildHasher;
+    let mut bytes = [0u8; 16];
+    let (first, second) = bytes.split_at_mut(8);
+    first.copy_from_slice(&RandomState::new().hash_one(0u8).to_le_bytes());
+    second.copy_from_slice(&RandomState::new().hash_one(1u8).to_le_bytes());
+    bytes
+}
+
+/// Whole microseconds in a `datetime.timedelta`.
+#[pyfunction]
+pub fn timedelta_us(delta: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let part = |name: &str| -> PyResult<i64> {
+        delta
+            .getattr(name)
+            .and_then(|value| value.extract::<i64>())
+            .map_err(|_| PyTypeError::new_err("a lifetime must be a datetime.timedelta"))
+    };
+    let (days, seconds, micros) = (part("days")?, part("seconds")?, part("microseconds")?);
+    Ok((days * 86_400 + seconds) * 1_000_000 + micros)
+}
+
+/// `uuid4().hex`, from the engine's generator.
+#[pyfunction(name = "new_jti")]
+pub fn py_new_jti() -> String {
+    new_jti()
+}
+
+/// A new token's payload: type, `exp`, `iat` and id claims, in upstream's order.
+#[pyfunction]
+pub fn mint<'py>(
+    py: Python<'py>,
+    type_claim: &Bound<'py, PyAny>,
+    token_type: &Bound<'py, PyAny>,
+    now_us: i64,
+    lifetime: &Bound<'py, PyAny>,
+    jti_claim: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let payload = PyDict::new(py);
+    payload.set_item(type_claim, token_type)?;
+    payload.set_item(
+        pyo3::intern!(py, "exp"),
+        epoch_seconds(now_us.saturating_add(timedelta_us(lifetime)?)),
+    )?;
+    payload.set_item(pyo3::intern!(py, "iat"), epoch_seconds(now_us))?;
+    payload.set_item(jti_claim, PyString::new(py, &new_jti()))?;
+    Ok(payload)
+}
+
+/// Copies every claim of `source` whose name is not in `skip` into `target`.
+#[pyfunction]
+pub fn copy_claims(
+    source: &Bound<'_, PyDict>,
+    target: &Bound<'_, PyDict>,
+    skip: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    for (name, value) in source.iter() {
+        if !skip.contains(&name)? {
+            target.set_item(name, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// `datetime_to_epoch`: whole seconds, rounded down.
+pub fn epoch_seconds(micros: i64) -> i64 {
+    micros.div_euclid(1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jti_is_a_uuid4_hex() {
+        let jti = new_jti();
+        assert_eq!(jti.len(), 32);
+        assert!(jti.bytes().all(|b| HEX.contains(&b)));
+        assert_eq!(&jti[12..13], "4");
+        assert!(matches!(&jti[16..17], "8" | "9" | "a" | "b"));
+        assert_ne!(new_jti(), jti);
+    }
+
+    #[test]
+    fn epoch_seconds_round_down() {
+        assert_eq!(epoch_seconds(1_999_999), 1);
+        assert_eq!(epoch_seconds(-1), -1);
+        assert_eq!(epoch_seconds(0), 0);
+    }
+
+    #[test]
+    fn fallback_randomness_differs() {
+        assert_ne!(fallback_random(), fallback_random());
+    }
+}
