@@ -1,0 +1,146 @@
+"""The ``SIMPLE_JWT`` settings, read through ``api_settings``.
+
+Unlike a plain DRF ``APISettings``, this object follows changes made while the
+process runs: ``override_settings(SIMPLE_JWT=...)`` and ``SECRET_KEY`` changes
+reload it in place (so every module holding a reference sees the new values),
+and each change bumps ``generation`` so that objects built from the settings,
+such as the shared token backend, know to rebuild themselves.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.test.signals import setting_changed
+from django.utils.translation import gettext_lazy as _
+from rest_framework.settings import APISettings as _APISettings
+
+from .utils import format_lazy
+
+USER_SETTINGS = getattr(settings, "SIMPLE_JWT", None)
+
+DEFAULTS = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+    "ROTATE_REFRESH_TOKENS": False,
+    "BLACKLIST_AFTER_ROTATION": False,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": settings.SECRET_KEY,
+    "VERIFYING_KEY": "",
+    "AUDIENCE": None,
+    "ISSUER": None,
+    "JSON_ENCODER": None,
+    "JWK_URL": None,
+    "LEEWAY": 0,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "AUTH_HEADER_NAME": "HTTP_AUTHORIZATION",
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "USER_AUTHENTICATION_RULE": "rest_framework_simplejwt.authentication.default_user_authentication_rule",
+    "AUTH_TOKEN_CLASSES": ("rest_framework_simplejwt.tokens.AccessToken",),
+    "TOKEN_TYPE_CLAIM": "token_type",
+    "JTI_CLAIM": "jti",
+    "TOKEN_USER_CLASS": "rest_framework_simplejwt.models.TokenUser",
+    "SLIDING_TOKEN_REFRESH_EXP_CLAIM": "refresh_exp",
+    "SLIDING_TOKEN_LIFETIME": timedelta(minutes=5),
+    "SLIDING_TOKEN_REFRESH_LIFETIME": timedelta(days=1),
+    "TOKEN_OBTAIN_SERIALIZER": "rest_framework_simplejwt.serializers.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "rest_framework_simplejwt.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "rest_framework_simplejwt.serializers.TokenVerifySerializer",
+    "TOKEN_BLACKLIST_SERIALIZER": "rest_framework_simplejwt.serializers.TokenBlacklistSerializer",
+    "SLIDING_TOKEN_OBTAIN_SERIALIZER": "rest_framework_simplejwt.serializers.TokenObtainSlidingSerializer",
+    "SLIDING_TOKEN_REFRESH_SERIALIZER": "rest_framework_simplejwt.serializers.TokenRefreshSlidingSerializer",
+    "CHECK_REVOKE_TOKEN": False,
+    "REVOKE_TOKEN_CLAIM": "hash_password",
+    "CHECK_USER_IS_ACTIVE": True,
+}
+
+IMPORT_STRINGS = (
+    "AUTH_TOKEN_CLASSES",
+    "JSON_ENCODER",
+    "TOKEN_USER_CLASS",
+    "USER_AUTHENTICATION_RULE",
+)
+
+REMOVED_SETTINGS = (
+    "AUTH_HEADER_TYPE",
+    "AUTH_TOKEN_CLASS",
+    "SECRET_KEY",
+    "TOKEN_BACKEND_CLASS",
+)
+
+SETTINGS_DOC = (
+    "https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html"
+)
+
+
+def _refuse_removed_settings(user_settings: dict[str, Any]) -> dict[str, Any]:
+    for name in REMOVED_SETTINGS:
+        if name in user_settings:
+            raise RuntimeError(
+                format_lazy(
+                    _(
+                        "The '{}' setting has been removed. Please refer to '{}' for available settings."
+                    ),
+                    name,
+                    SETTINGS_DOC,
+                )
+            )
+    return user_settings
+
+
+class APISettings(_APISettings):
+    """DRF's settings object, reading ``settings.SIMPLE_JWT``."""
+
+    def __init__(
+        self,
+        user_settings: dict[str, Any] | None = None,
+        defaults: dict[str, Any] | None = None,
+        import_strings: tuple[str, ...] | None = None,
+    ) -> None:
+        # DRF's own constructor would check the dict against DRF's removed
+        # settings; ours are different.
+        if user_settings:
+            self._user_settings = _refuse_removed_settings(user_settings)
+        self.defaults = DEFAULTS if defaults is None else defaults
+        self.import_strings = (
+            IMPORT_STRINGS if import_strings is None else import_strings
+        )
+        self._cached_attrs: set[str] = set()
+        self.generation = 0
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if not hasattr(self, "_user_settings"):
+            self._user_settings = _refuse_removed_settings(
+                getattr(settings, "SIMPLE_JWT", None) or {}
+            )
+        return self._user_settings
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr == "SIGNING_KEY" and attr not in self.user_settings:
+            # Follow SECRET_KEY as it is now, not as it was at import.
+            self._cached_attrs.add(attr)
+            value = settings.SECRET_KEY
+            setattr(self, attr, value)
+            return value
+        return super().__getattr__(attr)
+
+    def __delattr__(self, attr: str) -> None:
+        # Deleting a cached value is how callers (DRF's reload, and the test
+        # helpers of many projects) say "this setting changed".
+        super().__delattr__(attr)
+        self.__dict__["generation"] = self.__dict__.get("generation", 0) + 1
+
+
+api_settings = APISettings(USER_SETTINGS, DEFAULTS, IMPORT_STRINGS)
+
+
+def reload_api_settings(*args: Any, **kwargs: Any) -> None:
+    if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY"):
+        api_settings.reload()
+        api_settings.generation += 1
+
+
+setting_changed.connect(reload_api_settings)
