@@ -1,0 +1,9 @@
+# Drops the old UUID column; its values live on in ``jti_hex``.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("token_blacklist", "0004_auto_20171017_2013")]
+
+    operations = [migrations.RemoveField(model_name="outstandingtoken", name="jti")]
