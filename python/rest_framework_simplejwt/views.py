@@ -1,0 +1,169 @@
+"""The token endpoints: obtain, refresh, verify and blacklist.
+
+Each view takes its serializer from the settings when a request comes in
+(``TOKEN_OBTAIN_SERIALIZER`` and friends), so a changed setting applies
+without re-importing this module. As upstream, a view class may instead set
+``serializer_class``, or set ``_serializer_class`` to a dotted path.
+"""
+
+import sys
+from typing import Any
+
+from django.utils.module_loading import import_string
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from . import authentication
+from .exceptions import InvalidToken, TokenError
+from .settings import api_settings
+
+
+class _SerializerSetting:
+    """A view's ``_serializer_class``: the dotted path held by a setting,
+    read when accessed. A plain string set on a subclass or an instance takes
+    its place."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return getattr(api_settings, self.setting)
+
+
+# Dotted path -> (module, attribute name, class). A hit is trusted only while
+# the module still holds that class, so reloading a module is noticed.
+_imported: dict[str, tuple[Any, str, Any]] = {}
+
+
+def _import_serializer(path: str) -> Any:
+    cached = _imported.get(path)
+    if cached is not None:
+        module, name, obj = cached
+        if module.__dict__.get(name) is obj:
+            return obj
+    obj = import_string(path)
+    module_path, _, name = path.rpartition(".")
+    module = sys.modules.get(module_path)
+    if module is not None:
+        _imported[path] = (module, name, obj)
+    return obj
+
+
+class TokenViewBase(generics.GenericAPIView):
+    permission_classes = ()
+    authentication_classes = ()
+
+    serializer_class: type[BaseSerializer] | None = None
+    _serializer_class: Any = ""
+
+    www_authenticate_realm = "api"
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        """``serializer_class`` if the view sets one, else the class named by
+        ``_serializer_class``."""
+        if self.serializer_class:
+            return self.serializer_class
+        path = self._serializer_class
+        if not isinstance(path, str):
+            # A setting may hold the class itself rather than its path.
+            return path
+        try:
+            return _import_serializer(path)
+        except ImportError as e:
+            raise ImportError(f"Could not import serializer '{path}'") from e
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Token views authenticate nobody, but a refused token must still be
+        # a 401 carrying WWW-Authenticate, not DRF's 403.
+        return (
+            f'{authentication._header_names()[0]} realm="{self.www_authenticate_realm}"'
+        )
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as e:
+            raise InvalidToken(e.args[0] if e.args else None) from e
+
+        return Response(serializer.validated_data, status=status.HTTP_200_OK)
+
+
+class TokenObtainPairView(TokenViewBase):
+    """
+    Takes a username and password; returns a refresh and an access token.
+    """
+
+    _serializer_class = _SerializerSetting("TOKEN_OBTAIN_SERIALIZER")
+
+
+token_obtain_pair = TokenObtainPairView.as_view()
+
+
+class TokenRefreshView(TokenViewBase):
+    """
+    Takes a refresh token; returns a new access token (and, when refresh
+    tokens rotate, a new refresh token).
+    """
+
+    _serializer_class = _SerializerSetting("TOKEN_REFRESH_SERIALIZER")
+
+
+token_refresh = TokenRefreshView.as_view()
+
+
+class TokenObtainSlidingView(TokenViewBase):
+    """
+    Takes a username and password; returns a sliding token.
+    """
+
+    _serializer_class = _SerializerSetting("SLIDING_TOKEN_OBTAIN_SERIALIZER")
+
+
+token_obtain_sliding = TokenObtainSlidingView.as_view()
+
+
+class TokenRefreshSlidingView(TokenViewBase):
+    """
+    Takes a sliding token still within its refresh period; returns it with a
+    later expiry.
+    """
+
+    _serializer_class = _SerializerSetting("SLIDING_TOKEN_REFRESH_SERIALIZER")
+
+
+token_refresh_sliding = TokenRefreshSlidingView.as_view()
+
+
+class TokenVerifyView(TokenViewBase):
+    """
+    Takes a token of any type; answers 200 with an empty object if its
+    signature and claims are valid.
+    """
+
+    _serializer_class = _SerializerSetting("TOKEN_VERIFY_SERIALIZER")
+
+
+token_verify = TokenVerifyView.as_view()
+
+
+class TokenBlacklistView(TokenViewBase):
+    """
+    Takes a refresh token and blacklists it. Needs the
+    ``rest_framework_simplejwt.token_blacklist`` app.
+    """
+
+    _serializer_class = _SerializerSetting("TOKEN_BLACKLIST_SERIALIZER")
+
+
+token_blacklist = TokenBlacklistView.as_view()
+
+
+def __getattr__(name: str) -> Any:
+    # Upstream's views module imported this name from authentication.
+    if name == "AUTH_HEADER_TYPES":
+        return authentication._header_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
