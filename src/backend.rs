@@ -80,6 +80,15 @@ impl Engine {
             .map_err(|_| Error::Unencodable)?;
         let audience = self.audience_value.as_ref().map(|value| value.bind(py));
         let issuer = self.issuer_value.as_ref().map(|value| value.bind(py));
+        // PyJWT refuses to sign an `iss` that is not a string; the caller's
+        // json-module fallback raises its TypeError.
+        let written_issuer = match issuer {
+            Some(issuer) => Some(issuer.clone()),
+            None => payload.get_item(pyo3::intern!(py, "iss"))?,
+        };
+        if written_issuer.is_some_and(|iss| !iss.is_instance_of::<PyString>()) {
+            return Err(Error::Unencodable.into());
+        }
         let mut overrides = Vec::with_capacity(2);
         if let Some(audience) = audience {
             overrides.push(("aud", audience));

@@ -8,7 +8,7 @@ code (and upstream's tests) that set ``backend.leeway`` or
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,10 @@ def now_us() -> int:
 
 
 class TokenBackend:
+    # Set on the backend built from the settings (state.token_backend): brings
+    # it up to date with changed settings before an operation.
+    _follow_settings: Callable[[], object] | None = None
+
     def __init__(
         self,
         algorithm: str,
@@ -169,6 +173,8 @@ class TokenBackend:
 
     def encode(self, payload: dict[str, Any]) -> str:
         """Returns an encoded token for the given payload dictionary."""
+        if self._follow_settings is not None:
+            self._follow_settings()
         engine = self._engine
         try:
             return engine.encode(payload)
@@ -212,6 +218,8 @@ class TokenBackend:
         does not match, or a claim fails validation, and
         ``TokenBackendExpiredToken`` if it has expired.
         """
+        if self._follow_settings is not None:
+            self._follow_settings()
         try:
             return self._decode_native(token, verify, now_us())
         except _native.JWTError as e:
@@ -257,7 +265,16 @@ class TokenBackend:
         if isinstance(key, _native.Key):
             return key
         if isinstance(key, JWK):
-            return key.for_algorithm(self.algorithm)
+            try:
+                return key.for_algorithm(self.algorithm)
+            except _native.JWTError as e:
+                # The token's kid (chosen by whoever sent it) names a published
+                # key that cannot verify this algorithm: the token cannot be
+                # verified, which is not a misconfiguration of this server.
+                from .utils import logger
+
+                logger.warning("JWK_URL key %r is unusable: %s", key, e.args[-1])
+                raise TokenBackendError(_("Token is invalid")) from e
         try:
             return _native.Key.from_pem(self.algorithm, _key_material(key) or b"")
         except _native.JWTError as e:

@@ -1,5 +1,10 @@
 """The token backend shared by the token classes, built from the settings."""
 
+import contextlib
+from typing import Any
+
+from django.test.signals import setting_changed
+
 from .backends import TokenBackend
 from .settings import api_settings
 
@@ -29,7 +34,30 @@ _synced_generation = api_settings.generation
 def current_token_backend() -> TokenBackend:
     global _synced_generation
     backend = token_backend
-    if _synced_generation != api_settings.generation:
-        _synced_generation = api_settings.generation
+    generation = api_settings.generation
+    if _synced_generation != generation:
+        # Marked as synced only once the new settings are in: if they are
+        # invalid, every use raises until they are fixed, rather than the
+        # first use raising and the next ones running on the old settings.
         _settings_backend.reconfigure(*_settings_arguments())
+        _synced_generation = generation
     return backend
+
+
+# Code holding the backend itself (``from ...state import token_backend``)
+# calls its methods without going through current_token_backend().
+_settings_backend._follow_settings = current_token_backend
+
+
+def _reconfigure_now(*args: Any, **kwargs: Any) -> None:
+    """Applies changed settings at once, so the backend's attributes are
+    current too. Invalid settings are left for the next operation to report:
+    a signal receiver is not the place to raise them."""
+    if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY"):
+        with contextlib.suppress(Exception):
+            current_token_backend()
+
+
+# Connected after settings.reload_api_settings (imported above), so it runs
+# once api_settings has been reloaded.
+setting_changed.connect(_reconfigure_now)

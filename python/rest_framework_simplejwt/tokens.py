@@ -12,7 +12,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -27,6 +26,7 @@ from .exceptions import (
 )
 from .models import TokenUser
 from .settings import api_settings
+from .token_blacklist import is_listed as blacklist_app_listed
 from .token_blacklist.models import BlacklistedToken, OutstandingToken
 from .utils import (
     aware_utcnow,
@@ -128,12 +128,17 @@ class Token:
 
     def _load(self, token: "Token | str | bytes", verify: bool) -> None:
         backend = self.get_token_backend()
-        rules = _verify_rules(type(self)) if verify else None
+        # As with PyJWT, decoding checks the registered claims (exp, nbf, iat)
+        # against the real clock. A replaced aware_utcnow moves only the clock
+        # of Token.verify's own checks, so those then run in Python.
+        clock_replaced = aware_utcnow is not _default_aware_utcnow
+        rules = _verify_rules(type(self)) if verify and not clock_replaced else None
         try:
             if type(backend).decode is _stock_decode:
-                self.payload = backend._decode_native(
-                    token, verify, self._now_us, rules
+                decode_now = (
+                    round(time.time() * 1_000_000) if clock_replaced else self._now_us
                 )
+                self.payload = backend._decode_native(token, verify, decode_now, rules)
             else:
                 self.payload = backend.decode(token, verify=verify)
         except _native.JWTError as e:
@@ -331,7 +336,7 @@ class BlacklistMixin(Generic[T]):
 
     payload: dict[str, Any]
 
-    if "rest_framework_simplejwt.token_blacklist" in settings.INSTALLED_APPS:
+    if blacklist_app_listed():
 
         def verify(self, *args: Any, **kwargs: Any) -> None:
             self.check_blacklist()

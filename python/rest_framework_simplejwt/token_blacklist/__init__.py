@@ -4,3 +4,26 @@ Add ``"rest_framework_simplejwt.token_blacklist"`` to ``INSTALLED_APPS`` to
 enable it. Its tables and migrations are those of the upstream package, so a
 database created by upstream needs no migration after switching.
 """
+
+from django import VERSION
+
+APP_PATH = "rest_framework_simplejwt.token_blacklist"
+
+if VERSION < (3, 2):
+    # Django before 3.2 does not discover AppConfig classes by itself. Kept
+    # for code written against upstream, which checks for this name.
+    default_app_config = f"{APP_PATH}.apps.TokenBlacklistConfig"
+
+
+def is_listed() -> bool:
+    """Whether INSTALLED_APPS names this app, by module or by AppConfig path.
+
+    Read from the settings rather than the app registry because the token
+    classes and models decide this while apps are still being loaded.
+    """
+    from django.conf import settings
+
+    return any(
+        entry == APP_PATH or entry.startswith(f"{APP_PATH}.apps.")
+        for entry in settings.INSTALLED_APPS
+    )

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import is_listed
+
 # Importing this module from a project that has not installed the app must not
 # register concrete models (Django would complain that they belong to no
 # installed app), so the models are declared abstract in that case.
-_APP_NOT_INSTALLED = (
-    "rest_framework_simplejwt.token_blacklist" not in settings.INSTALLED_APPS
-)
+_APP_NOT_INSTALLED = not is_listed()
 
 
 class OutstandingToken(models.Model):
