@@ -59,6 +59,10 @@ format: $(STAMP) ## Apply cargo fmt and ruff format
 compat: build-dev ## Run upstream 5.5.1's own test suite against this package
 	$(PY) scripts/compat.py $(if $(ONLY),--only $(ONLY))
 
+.PHONY: demo
+demo: build-dev ## Serve example/ on 127.0.0.1:8000 with a walkthrough (CHECK=1: test, stop; PORT=n)
+	$(PY) example/demo.py $(if $(filter-out 0 false no,$(CHECK)),--check) $(if $(PORT),--port $(PORT))
+
 .PHONY: messages
 messages: ## Recompile the translation catalogs (.po -> .mo)
 	$(PYTHON) scripts/compile_messages.py
