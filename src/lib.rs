@@ -3,19 +3,23 @@
 //! This file only wires the Python module; each concern lives in its own
 //! file. The Python package `rest_framework_simplejwt` is the public API.
 
-mod algorithms;
+// The engine's pure-Rust parts are public so that benchmarks (benches/) and
+// fuzz targets (fuzz/) can drive them without Python; the Python module is
+// the supported API.
+pub mod algorithms;
+pub mod base64url;
+pub mod claims;
+pub mod errors;
+pub mod json_read;
+pub mod jwk;
+pub mod jws;
+pub mod keys;
+pub mod pem;
+pub mod token;
+
 mod backend;
-mod base64url;
-mod claims;
-mod errors;
 mod json_py;
-mod json_read;
 mod json_write;
-mod jwk;
-mod jws;
-mod keys;
-mod pem;
-mod token;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
