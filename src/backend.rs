@@ -194,7 +194,7 @@ impl Engine {
         key: Option<&Key>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let raw = token_bytes(token)?;
-        let compact = jws::parse(raw)?;
+        let compact = jws::parse(raw, Some((self.header_b64.as_bytes(), self.algorithm)))?;
         if rules.is_some() {
             // Authenticate before reading the payload.
             compact.check_algorithm(self.algorithm)?;

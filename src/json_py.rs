@@ -33,9 +33,45 @@ pub fn object<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (key, value) in members {
-        dict.set_item(string(py, key)?, to_python(py, value)?)?;
+        let key = match key.as_str().and_then(|text| known_claim(py, text)) {
+            Some(interned) => interned,
+            None => string(py, key)?,
+        };
+        dict.set_item(key, to_python(py, value)?)?;
     }
     Ok(dict)
+}
+
+/// Claim names simplejwt and its users read on every request. Reusing one
+/// interned string per name saves an allocation and a hash per claim, and
+/// makes later lookups with the same literal compare by identity.
+const KNOWN_CLAIMS: [&str; 14] = [
+    "token_type",
+    "exp",
+    "iat",
+    "jti",
+    "user_id",
+    "nbf",
+    "iss",
+    "aud",
+    "sub",
+    "refresh_exp",
+    "hash_password",
+    "username",
+    "is_staff",
+    "is_superuser",
+];
+
+fn known_claim<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyString>> {
+    static INTERNED: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+    let position = KNOWN_CLAIMS.iter().position(|known| *known == name)?;
+    let interned = INTERNED.get_or_init(py, || {
+        KNOWN_CLAIMS
+            .iter()
+            .map(|known| PyString::intern(py, known).unbind())
+            .collect()
+    });
+    interned.get(position).map(|s| s.bind(py).clone())
 }
 
 fn string<'py>(py: Python<'py>, text: &JsonStr<'_>) -> PyResult<Bound<'py, PyString>> {

@@ -277,18 +277,19 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        loop {
-            match self.peek() {
-                None => return Err(ParseError::Syntax),
-                Some(b'"') => {
-                    let text = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(JsonStr::Text(Cow::Borrowed(text)));
-                }
-                Some(b'\\') => break,
-                Some(0x00..=0x1f) => return Err(ParseError::Syntax),
-                Some(_) => self.pos += 1,
+        let run = self.bytes[start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .ok_or(ParseError::Syntax)?;
+        self.pos = start + run;
+        match self.peek() {
+            Some(b'"') => {
+                let text = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(JsonStr::Text(Cow::Borrowed(text)));
             }
+            Some(b'\\') => {}
+            _ => return Err(ParseError::Syntax),
         }
         // Escapes present: decode into UTF-16 units, then into a String
         // unless a lone surrogate must be preserved.

@@ -30,6 +30,8 @@ pub enum AlgHeader {
     Named(String),
     /// Present but not a string.
     Other,
+    /// The header is byte for byte the one this engine writes.
+    Own(Algorithm),
 }
 
 impl Compact<'_> {
@@ -37,6 +39,7 @@ impl Compact<'_> {
     pub fn check_algorithm(&self, expected: Algorithm) -> Result<()> {
         match &self.alg {
             AlgHeader::Named(name) if name == expected.name() => Ok(()),
+            AlgHeader::Own(alg) if *alg == expected => Ok(()),
             AlgHeader::Missing => Err(Error::Algorithm("no alg header")),
             _ => Err(Error::Algorithm(
                 "alg header differs from the configured algorithm",
@@ -45,7 +48,10 @@ impl Compact<'_> {
     }
 }
 
-pub fn parse(token: &[u8]) -> Result<Compact<'_>> {
+/// Splits and decodes a token. `own_header` is the header segment the
+/// caller's engine writes: a token carrying exactly that segment (almost
+/// every token the engine sees) skips decoding and parsing its header.
+pub fn parse<'a>(token: &'a [u8], own_header: Option<(&[u8], Algorithm)>) -> Result<Compact<'a>> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Error::TooLarge);
     }
@@ -59,7 +65,25 @@ pub fn parse(token: &[u8]) -> Result<Compact<'_>> {
         return Err(Error::Malformed("a token has three dot-separated segments"));
     };
     let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
+    let (alg, kid) = match own_header {
+        Some((own, alg)) if own == header_b64 => (AlgHeader::Own(alg), None),
+        _ => parse_header(header_b64)?,
+    };
 
+    let payload =
+        base64url::decode(payload_b64).ok_or(Error::Malformed("payload is not base64url"))?;
+    let signature =
+        base64url::decode(signature_b64).ok_or(Error::Malformed("signature is not base64url"))?;
+    Ok(Compact {
+        signing_input,
+        alg,
+        kid,
+        payload,
+        signature,
+    })
+}
+
+fn parse_header(header_b64: &[u8]) -> Result<(AlgHeader, Option<String>)> {
     let header_json =
         base64url::decode(header_b64).ok_or(Error::Malformed("header is not base64url"))?;
     let header = json_read::parse(&header_json).map_err(|err| match err {
@@ -94,18 +118,7 @@ pub fn parse(token: &[u8]) -> Result<Compact<'_>> {
             .as_str()
             .map_or(AlgHeader::Other, |name| AlgHeader::Named(name.to_owned())),
     };
-
-    let payload =
-        base64url::decode(payload_b64).ok_or(Error::Malformed("payload is not base64url"))?;
-    let signature =
-        base64url::decode(signature_b64).ok_or(Error::Malformed("signature is not base64url"))?;
-    Ok(Compact {
-        signing_input,
-        alg,
-        kid,
-        payload,
-        signature,
-    })
+    Ok((alg, kid))
 }
 
 /// `base64url(header).base64url(payload)`, ready to be signed.
@@ -145,7 +158,7 @@ mod tests {
     #[test]
     fn parses_segments_and_headers() {
         let raw = token(r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#, r#"{"a":1}"#);
-        let compact = parse(raw.as_bytes()).unwrap();
+        let compact = parse(raw.as_bytes(), None).unwrap();
         assert_eq!(compact.alg, AlgHeader::Named("HS256".into()));
         assert_eq!(compact.kid.as_deref(), Some("k1"));
         assert_eq!(compact.payload, br#"{"a":1}"#);
@@ -171,7 +184,7 @@ mod tests {
             r#"{"alg":"hs256"}"#,
         ] {
             let raw = token(header, "{}");
-            let compact = parse(raw.as_bytes()).unwrap();
+            let compact = parse(raw.as_bytes(), None).unwrap();
             assert_eq!(
                 compact.check_algorithm(Algorithm::HS256),
                 Err(Error::Algorithm(match compact.alg {
@@ -180,6 +193,24 @@ mod tests {
                 }))
             );
         }
+    }
+
+    #[test]
+    fn own_header_skips_parsing_but_not_checks() {
+        let own = header_b64(Algorithm::HS256);
+        let raw = format!("{own}.e30.c2ln");
+        let compact = parse(raw.as_bytes(), Some((own.as_bytes(), Algorithm::HS256))).unwrap();
+        assert_eq!(compact.alg, AlgHeader::Own(Algorithm::HS256));
+        assert!(compact.check_algorithm(Algorithm::HS256).is_ok());
+        assert!(compact.check_algorithm(Algorithm::HS384).is_err());
+        // Any other header, even one meaning the same, takes the full path.
+        let other = base64url::encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let raw = format!("{other}.e30.c2ln");
+        let compact = parse(raw.as_bytes(), Some((own.as_bytes(), Algorithm::HS256))).unwrap();
+        assert_eq!(compact.alg, AlgHeader::Named("HS256".into()));
+        // The payload and signature are still checked.
+        let raw = format!("{own}.e30.c2l");
+        assert!(parse(raw.as_bytes(), Some((own.as_bytes(), Algorithm::HS256))).is_err());
     }
 
     #[test]
@@ -194,7 +225,7 @@ mod tests {
             "e30.e30.c2ln=",
         ] {
             assert_eq!(
-                parse(bad.as_bytes()).err().map(|e| e.kind()),
+                parse(bad.as_bytes(), None).err().map(|e| e.kind()),
                 Some("invalid"),
                 "{bad}"
             );
@@ -207,9 +238,12 @@ mod tests {
             r#"{"kid":5}"#,
             "{",
         ] {
-            assert!(parse(token(header, "{}").as_bytes()).is_err(), "{header}");
+            assert!(
+                parse(token(header, "{}").as_bytes(), None).is_err(),
+                "{header}"
+            );
         }
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
-        assert_eq!(parse(long.as_bytes()).err(), Some(Error::TooLarge));
+        assert_eq!(parse(long.as_bytes(), None).err(), Some(Error::TooLarge));
     }
 }

@@ -42,9 +42,11 @@ fn unverified_header<'py>(
     } else {
         return Err(errors::Error::Malformed("token must be str or bytes").into());
     };
-    let compact = jws::parse(&raw)?;
-    if let jws::AlgHeader::Named(alg) = &compact.alg {
-        header.set_item("alg", alg)?;
+    let compact = jws::parse(&raw, None)?;
+    match &compact.alg {
+        jws::AlgHeader::Named(alg) => header.set_item("alg", alg)?,
+        jws::AlgHeader::Own(alg) => header.set_item("alg", alg.name())?,
+        jws::AlgHeader::Missing | jws::AlgHeader::Other => {}
     }
     if let Some(kid) = &compact.kid {
         header.set_item("kid", kid)?;

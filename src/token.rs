@@ -6,12 +6,19 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 /// A random UUID4 as 32 lowercase hex digits, like `uuid4().hex`.
+///
+/// The bytes come from the operating system (getrandom), as `uuid4`'s do.
+/// aws-lc's own generator would be a little faster per call but seeds itself
+/// on first use in every process, a pause of tens of milliseconds on the
+/// first token each server worker issues.
 pub fn new_jti() -> String {
     let mut bytes = [0u8; 16];
-    // aws-lc's DRBG, seeded from the OS; failing here means the system
-    // cannot give randomness at all, which no token can do without.
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-        bytes = fallback_random();
+    if getrandom::fill(&mut bytes).is_err() {
+        // The OS refused (no getrandom and no /dev/urandom): fall back to
+        // aws-lc's generator rather than fail to issue tokens.
+        if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+            bytes = fallback_random();
+        }
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
