@@ -114,6 +114,11 @@ impl<'a> Reader<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// The input from the current position on.
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
     fn skip_whitespace(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -121,7 +126,7 @@ impl<'a> Reader<'a> {
     }
 
     fn eat_literal(&mut self, literal: &str) -> bool {
-        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+        if self.rest().starts_with(literal.as_bytes()) {
             self.pos += literal.len();
             true
         } else {
@@ -249,7 +254,7 @@ impl<'a> Reader<'a> {
                 self.digits();
             }
         }
-        let literal = &self.text[start..self.pos];
+        let literal = self.text.get(start..self.pos).ok_or(ParseError::Syntax)?;
         if is_float {
             // Rust's parser rounds correctly, as Python's float() does, and
             // overflows to infinity the same way.
@@ -277,14 +282,15 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        let run = self.bytes[start..]
+        let run = self
+            .rest()
             .iter()
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
             .ok_or(ParseError::Syntax)?;
         self.pos = start + run;
         match self.peek() {
             Some(b'"') => {
-                let text = &self.text[start..self.pos];
+                let text = self.text.get(start..self.pos).ok_or(ParseError::Syntax)?;
                 self.pos += 1;
                 return Ok(JsonStr::Text(Cow::Borrowed(text)));
             }
@@ -293,7 +299,12 @@ impl<'a> Reader<'a> {
         }
         // Escapes present: decode into UTF-16 units, then into a String
         // unless a lone surrogate must be preserved.
-        let mut units: Vec<u16> = self.text[start..self.pos].encode_utf16().collect();
+        let mut units: Vec<u16> = self
+            .text
+            .get(start..self.pos)
+            .ok_or(ParseError::Syntax)?
+            .encode_utf16()
+            .collect();
         loop {
             match self.peek() {
                 None => return Err(ParseError::Syntax),
@@ -332,7 +343,12 @@ impl<'a> Reader<'a> {
                         }
                         self.pos += 1;
                     }
-                    units.extend(self.text[run_start..self.pos].encode_utf16());
+                    units.extend(
+                        self.text
+                            .get(run_start..self.pos)
+                            .ok_or(ParseError::Syntax)?
+                            .encode_utf16(),
+                    );
                 }
             }
         }

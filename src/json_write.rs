@@ -184,7 +184,7 @@ pub fn write_str(text: &str, out: &mut Vec<u8>) {
         if b >= 0x80 && !is_char_start(b) {
             continue; // inside a multi-byte character handled at its start
         }
-        out.extend_from_slice(&bytes[run_start..i]);
+        out.extend_from_slice(bytes.get(run_start..i).unwrap_or_default());
         run_start = i + utf8_len(b);
         let short = match b {
             b'"' => Some(b'"'),
@@ -201,17 +201,24 @@ pub fn write_str(text: &str, out: &mut Vec<u8>) {
             out.push(letter);
             continue;
         }
-        let ch = text[i..].chars().next().map_or(0xfffd, |c| c as u32);
+        let ch = text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(0xfffd, u32::from);
         let mut units = [0u16; 2];
         let encoded = char::from_u32(ch).map_or(&[][..], |c| &*c.encode_utf16(&mut units));
         for unit in encoded {
             out.extend_from_slice(b"\\u");
             for shift in [12, 8, 4, 0] {
-                out.push(HEX[usize::from((unit >> shift) & 0xf)]);
+                out.push(
+                    HEX.get(usize::from((unit >> shift) & 0xf))
+                        .copied()
+                        .unwrap_or(b'0'),
+                );
             }
         }
     }
-    out.extend_from_slice(&bytes[run_start..]);
+    out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
     out.push(b'"');
 }
 

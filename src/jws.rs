@@ -64,7 +64,9 @@ pub fn parse<'a>(token: &'a [u8], own_header: Option<(&[u8], Algorithm)>) -> Res
     ) else {
         return Err(Error::Malformed("a token has three dot-separated segments"));
     };
-    let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
+    let signing_input = token
+        .get(..header_b64.len() + 1 + payload_b64.len())
+        .ok_or(Error::Malformed("a token has three dot-separated segments"))?;
     let (alg, kid) = match own_header {
         Some((own, alg)) if own == header_b64 => (AlgHeader::Own(alg), None),
         _ => parse_header(header_b64)?,

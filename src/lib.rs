@@ -3,6 +3,22 @@
 //! This file only wires the Python module; each concern lives in its own
 //! file. The Python package `rest_framework_simplejwt` is the public API.
 
+// Input comes from attackers: nothing outside tests may panic on it. These
+// lints refuse the constructs that can (clippy runs with -D warnings).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 // The engine's pure-Rust parts are public so that benchmarks (benches/) and
 // fuzz targets (fuzz/) can drive them without Python; the Python module is
 // the supported API.

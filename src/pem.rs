@@ -30,13 +30,17 @@ pub enum PemError {
 pub fn parse(text: &[u8]) -> Result<Pem, PemError> {
     let text = std::str::from_utf8(text).map_err(|_| PemError::NotPem)?;
     let begin = text.find("-----BEGIN ").ok_or(PemError::NotPem)?;
-    let after_begin = &text[begin + "-----BEGIN ".len()..];
+    let after_begin = text
+        .get(begin + "-----BEGIN ".len()..)
+        .ok_or(PemError::NotPem)?;
     let label_end = after_begin.find("-----").ok_or(PemError::NotPem)?;
-    let label = &after_begin[..label_end];
-    let body_and_rest = &after_begin[label_end + "-----".len()..];
+    let label = after_begin.get(..label_end).ok_or(PemError::NotPem)?;
+    let body_and_rest = after_begin
+        .get(label_end + "-----".len()..)
+        .ok_or(PemError::NotPem)?;
     let end_marker = format!("-----END {label}-----");
     let body_end = body_and_rest.find(&end_marker).ok_or(PemError::NotPem)?;
-    let body = &body_and_rest[..body_end];
+    let body = body_and_rest.get(..body_end).ok_or(PemError::NotPem)?;
     if body.contains(':') {
         // RFC 1421 headers only appear on encrypted legacy keys.
         return Err(PemError::Encrypted);
@@ -57,10 +61,13 @@ pub fn looks_like_pem(text: &[u8]) -> bool {
     };
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN ") {
-        let after = &rest[start + "-----BEGIN ".len()..];
+        let Some(after) = rest.get(start + "-----BEGIN ".len()..) else {
+            return false;
+        };
         if let Some(label_end) = after.find("-----") {
-            let label = &after[..label_end];
-            if after[label_end..].contains(&format!("-----END {label}-----")) {
+            let label = after.get(..label_end).unwrap_or_default();
+            let tail = after.get(label_end..).unwrap_or_default();
+            if tail.contains(&format!("-----END {label}-----")) {
                 return true;
             }
         }
@@ -215,10 +222,8 @@ pub fn rsa_public_key_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
 }
 
 fn write_unsigned_integer(value: &[u8], out: &mut Vec<u8>) {
-    let trimmed = match value.iter().position(|&b| b != 0) {
-        Some(first) => &value[first..],
-        None => &[][..],
-    };
+    let first = value.iter().position(|&b| b != 0).unwrap_or(value.len());
+    let trimmed = value.get(first..).unwrap_or_default();
     let needs_zero = trimmed.first().is_none_or(|&b| b & 0x80 != 0);
     write_header(TAG_INTEGER, trimmed.len() + usize::from(needs_zero), out);
     if needs_zero {
@@ -234,7 +239,7 @@ fn write_header(tag: u8, len: usize, out: &mut Vec<u8>) {
     } else {
         let bytes = len.to_be_bytes();
         let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let significant = &bytes[skip..];
+        let significant = bytes.get(skip..).unwrap_or_default();
         out.push(0x80 | significant.len() as u8);
         out.extend_from_slice(significant);
     }

@@ -24,13 +24,18 @@ pub fn new_jti() -> String {
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
     let mut hex = String::with_capacity(32);
     for byte in bytes {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        hex.push(hex_digit(byte >> 4));
+        hex.push(hex_digit(byte & 0x0f));
     }
     hex
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn hex_digit(nibble: u8) -> char {
+    HEX.get(usize::from(nibble & 0x0f))
+        .map_or('0', |&b| char::from(b))
+}
 
 fn fallback_random() -> [u8; 16] {
     // std's HashMap seeds come from the OS too; two of them give 128 bits.
