@@ -156,6 +156,25 @@ impl Engine {
         self.decode_with(py, token, rules, Some(&token_rules), key)
     }
 
+    /// A callable `(token, now_us) -> payload` doing `decode_token` with the
+    /// rest of the arguments fixed: what a token class calls per request.
+    #[pyo3(signature = (leeway_us, type_claim, expected_type, jti_claim))]
+    fn token_decoder(
+        slf: Py<Engine>,
+        leeway_us: i64,
+        type_claim: Option<String>,
+        expected_type: Option<String>,
+        jti_claim: Option<String>,
+    ) -> TokenDecoder {
+        TokenDecoder {
+            engine: slf,
+            leeway_us,
+            type_claim,
+            expected_type,
+            jti_claim,
+        }
+    }
+
     /// The signing key, parsed (raises JWTError("key") if it cannot be).
     fn signing_key(&self) -> PyResult<Key> {
         Ok(Key {
@@ -262,6 +281,72 @@ impl Engine {
     }
 }
 
+/// `Engine.decode_token` with everything but the token and the time bound.
+#[pyclass(frozen, module = "rest_framework_simplejwt._native")]
+pub struct TokenDecoder {
+    engine: Py<Engine>,
+    leeway_us: i64,
+    type_claim: Option<String>,
+    expected_type: Option<String>,
+    jti_claim: Option<String>,
+}
+
+#[pymethods]
+impl TokenDecoder {
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        now_us: i64,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let engine = self.engine.get();
+        let token_rules = TokenRules {
+            type_claim: self.type_claim.as_deref(),
+            expected_type: self.expected_type.as_deref(),
+            jti_claim: self.jti_claim.as_deref(),
+        };
+        let rules = Some(engine.claim_rules(now_us, self.leeway_us));
+        engine.decode_with(py, token, rules, Some(&token_rules), None)
+    }
+}
+
+/// A class attribute that reads `name` from `target` on every access, so a
+/// class can expose a setting that may change while the process runs
+/// (`AccessToken.lifetime` is `api_settings.ACCESS_TOKEN_LIFETIME`).
+/// Assigning the attribute on a subclass replaces it, as with any class
+/// attribute.
+#[pyclass(frozen, module = "rest_framework_simplejwt._native")]
+pub struct AttributeProxy {
+    target: Py<PyAny>,
+    name: Py<PyString>,
+}
+
+#[pymethods]
+impl AttributeProxy {
+    #[new]
+    fn new(target: Py<PyAny>, name: Py<PyString>) -> Self {
+        AttributeProxy { target, name }
+    }
+
+    fn __get__<'py>(
+        &self,
+        py: Python<'py>,
+        _instance: Option<&Bound<'py, PyAny>>,
+        _owner: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.target.bind(py).getattr(self.name.bind(py))
+    }
+
+    #[getter]
+    fn name(&self, py: Python<'_>) -> Py<PyString> {
+        self.name.clone_ref(py)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!("<AttributeProxy {}>", self.name.bind(py))
+    }
+}
+
 /// A parsed key, for keys that do not come from the settings (a JWKS
 /// endpoint's) and for showing that the configured ones parse.
 #[pyclass(frozen, module = "rest_framework_simplejwt._native")]
@@ -353,6 +438,11 @@ impl Key {
 /// The bytes of a token given as str or bytes, as PyJWT accepts.
 fn token_bytes<'a>(token: &'a Bound<'_, PyAny>) -> Result<&'a [u8]> {
     if let Ok(text) = token.cast::<PyString>() {
+        // Refused before encoding, which costs time linear in the size for a
+        // non-ASCII str: more code points than the limit means more bytes.
+        if text.len().map_or(true, |len| len > jws::MAX_TOKEN_BYTES) {
+            return Err(Error::TooLarge);
+        }
         text.to_str()
             .map(str::as_bytes)
             .map_err(|_| Error::Malformed("token is not valid text"))

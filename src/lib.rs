@@ -48,6 +48,11 @@ fn unverified_header<'py>(
     token: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let header = PyDict::new(py);
+    // The size limit first: copying or encoding a huge token costs time
+    // linear in its size (more code points than the limit means more bytes).
+    if token.len().is_ok_and(|len| len > jws::MAX_TOKEN_BYTES) {
+        return Err(errors::Error::TooLarge.into());
+    }
     let raw = if let Ok(text) = token.cast::<pyo3::types::PyString>() {
         text.to_str()
             .map_err(|_| errors::Error::Malformed("token is not valid text"))?
@@ -83,10 +88,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<backend::Engine>()?;
     m.add_class::<backend::Key>()?;
+    m.add_class::<backend::TokenDecoder>()?;
+    m.add_class::<backend::AttributeProxy>()?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(token::mint, m)?)?;
     m.add_function(wrap_pyfunction!(token::copy_claims, m)?)?;
     m.add_function(wrap_pyfunction!(token::py_new_jti, m)?)?;
     m.add_function(wrap_pyfunction!(token::timedelta_us, m)?)?;
+    m.add_function(wrap_pyfunction!(token::warm_random, m)?)?;
     Ok(())
 }

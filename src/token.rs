@@ -7,18 +7,14 @@ use pyo3::types::{PyDict, PyString};
 
 /// A random UUID4 as 32 lowercase hex digits, like `uuid4().hex`.
 ///
-/// The bytes come from the operating system (getrandom), as `uuid4`'s do.
-/// aws-lc's own generator would be a little faster per call but seeds itself
-/// on first use in every process, a pause of tens of milliseconds on the
-/// first token each server worker issues.
+/// The bytes come from aws-lc's generator (seeded from the OS, reseeded
+/// after fork): a system call per token, as `os.urandom` would make, costs
+/// more than the rest of minting. The generator's one-time seeding is done
+/// ahead of time by `warm_random`.
 pub fn new_jti() -> String {
     let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        // The OS refused (no getrandom and no /dev/urandom): fall back to
-        // aws-lc's generator rather than fail to issue tokens.
-        if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-            bytes = fallback_random();
-        }
+    if aws_lc_rs::rand::fill(&mut bytes).is_err() && getrandom::fill(&mut bytes).is_err() {
+        bytes = fallback_random();
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
@@ -48,6 +44,21 @@ fn fallback_random() -> [u8; 16] {
     bytes
 }
 
+/// Seeds aws-lc's random generator on a background thread. Its first use in
+/// a process (and again in each forked child) gathers entropy for tens of
+/// milliseconds; done here, at import and after fork, the first token a
+/// server worker issues does not wait for it.
+#[pyfunction]
+pub fn warm_random() {
+    // If the thread cannot start, the first token pays the seeding instead.
+    let _ = std::thread::Builder::new()
+        .name("simplejwt-rng-seed".into())
+        .spawn(|| {
+            let mut byte = [0u8; 1];
+            let _ = aws_lc_rs::rand::fill(&mut byte);
+        });
+}
+
 /// Whole microseconds in a `datetime.timedelta`.
 #[pyfunction]
 pub fn timedelta_us(delta: &Bound<'_, PyAny>) -> PyResult<i64> {
@@ -73,9 +84,9 @@ pub fn mint<'py>(
     py: Python<'py>,
     type_claim: &Bound<'py, PyAny>,
     token_type: &Bound<'py, PyAny>,
-    now_us: i64,
     lifetime: &Bound<'py, PyAny>,
     jti_claim: &Bound<'py, PyAny>,
+    now_us: i64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let payload = PyDict::new(py);
     payload.set_item(type_claim, token_type)?;

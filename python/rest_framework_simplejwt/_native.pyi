@@ -80,16 +80,37 @@ class Engine:
         key: Key | None = None,
     ) -> dict[str, Any]:
         """``decode`` with verification, then ``Token.verify``'s checks."""
+    def token_decoder(
+        self,
+        leeway_us: int,
+        type_claim: str | None,
+        expected_type: str | None,
+        jti_claim: str | None,
+    ) -> TokenDecoder:
+        """``decode_token`` with all but the token and the time fixed."""
     def signing_key(self) -> Key:
         """The parsed signing key (raises ``JWTError("key")`` if unusable)."""
     def verifying_key(self) -> Key:
         """The parsed key tokens are verified with."""
 
+class TokenDecoder:
+    """What a token class calls to validate a raw token in one call."""
+
+    def __call__(self, token: str | bytes, now_us: int) -> dict[str, Any]: ...
+
+class AttributeProxy:
+    """A class attribute reading ``getattr(target, name)`` on every access."""
+
+    def __init__(self, target: Any, name: str) -> None: ...
+    def __get__(self, instance: Any, owner: type | None = None) -> Any: ...
+    @property
+    def name(self) -> str: ...
+
 def unverified_header(token: str | bytes) -> dict[str, str]:
     """``alg`` and ``kid`` of a token's header, without verifying anything."""
 
 def mint(
-    type_claim: Any, token_type: Any, now_us: int, lifetime: Any, jti_claim: Any
+    type_claim: Any, token_type: Any, lifetime: Any, jti_claim: Any, now_us: int
 ) -> dict[Any, Any]:
     """A new token payload: type, ``exp``, ``iat`` and a new id."""
 
@@ -98,6 +119,9 @@ def copy_claims(source: dict[Any, Any], target: dict[Any, Any], skip: Any) -> No
 
 def new_jti() -> str:
     """A random UUID4 in hex, like ``uuid.uuid4().hex``."""
+
+def warm_random() -> None:
+    """Seeds the random generator on a background thread (see tokens.py)."""
 
 def timedelta_us(delta: Any) -> int:
     """Whole microseconds in a ``datetime.timedelta``."""

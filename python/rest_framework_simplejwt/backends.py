@@ -38,8 +38,9 @@ _ONE_MICROSECOND = timedelta(microseconds=1)
 
 def now_us() -> int:
     """Now, in microseconds since the epoch, through ``time.time`` so that
-    freezegun and time-machine move it."""
-    return round(time.time() * 1_000_000)
+    freezegun and time-machine move it. (Rounded, not truncated: a frozen
+    time's float may sit a hair below its microsecond.)"""
+    return int(time.time() * 1_000_000 + 0.5)
 
 
 class TokenBackend:
@@ -69,11 +70,19 @@ class TokenBackend:
         self.leeway = leeway
         self.json_encoder = json_encoder
 
+    # Bumped by every attribute assignment, so callers caching something
+    # derived from this backend (the token classes' decoders) can tell.
+    _version = 0
+
     def __setattr__(self, name: str, value: Any) -> None:
+        state = self.__dict__
+        changed = name not in state or not _same(state[name], value)
         object.__setattr__(self, name, value)
-        if name in _ENGINE_INPUTS:
-            for cached in _ENGINE_CACHES:
-                self.__dict__.pop(cached, None)
+        if changed:
+            state["_version"] = self._version + 1
+            if name in _ENGINE_INPUTS:
+                for cached in _ENGINE_CACHES:
+                    state.pop(cached, None)
 
     def reconfigure(
         self,
@@ -251,6 +260,29 @@ class TokenBackend:
             token, verify, now, self._leeway_us() if verify else 0, key
         )
 
+    def _token_decoder(
+        self, type_claim: str | None, expected_type: str | None, jti_claim: str | None
+    ) -> "_native.TokenDecoder | None":
+        """A native callable ``(token, now_us) -> payload`` that decodes and
+        applies ``Token.verify``'s checks, or None when this backend does not
+        decode the stock way (a subclass override, a JWKS client, a setting
+        the general path must report)."""
+        cls = type(self)
+        if (
+            self.jwks_client is not None
+            or cls.decode is not TokenBackend.decode
+            or cls._decode_native is not TokenBackend._decode_native
+            or cls.get_verifying_key is not TokenBackend.get_verifying_key
+            or cls.get_leeway is not TokenBackend.get_leeway
+        ):
+            return None
+        try:
+            return self._engine.token_decoder(
+                self._leeway_us(), type_claim, expected_type, jti_claim
+            )
+        except TokenBackendError:
+            return None
+
     def _leeway_us(self) -> int:
         leeway = self.leeway
         if type(self).get_leeway is TokenBackend.get_leeway:
@@ -279,6 +311,13 @@ class TokenBackend:
             return _native.Key.from_pem(self.algorithm, _key_material(key) or b"")
         except _native.JWTError as e:
             raise TokenBackendError(_("Token is invalid")) from e
+
+
+def _same(old: Any, new: Any) -> bool:
+    try:
+        return old is new or bool(old == new)
+    except Exception:
+        return False
 
 
 def _epoch_seconds(dt: datetime) -> int:

@@ -8,8 +8,11 @@ a subclass overrides a method those paths would skip (``verify``,
 runs it.
 """
 
+import contextlib
+import os
 import time
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -18,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import _native, state
+from .backends import now_us
 from .exceptions import (
     ExpiredTokenError,
     TokenBackendError,
@@ -56,16 +60,11 @@ def _epoch_us(dt: datetime) -> int:
     return (dt - epoch) // _ONE_MICROSECOND
 
 
-class _Setting:
+def _setting(name: str) -> Any:
     """A class attribute that reads a setting when accessed, so changed
     settings apply to the token classes. Subclasses override it by assigning
     a plain value, as with upstream's class attributes."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: object, owner: type | None = None) -> Any:
-        return getattr(api_settings, self.name)
+    return _native.AttributeProxy(api_settings, name)
 
 
 class _NoCopyClaims:
@@ -100,26 +99,36 @@ class Token:
         message if the given token is invalid, expired, or otherwise not safe
         to use.
         """
-        if self.token_type is None or self.lifetime is None:
-            raise TokenError(_("Cannot create token with no type or lifetime"))
-
         self.token = token
         if aware_utcnow is _default_aware_utcnow:
-            self._now_us = round(time.time() * 1_000_000)
+            now = self._now_us = int(time.time() * 1_000_000 + 0.5)
+            fast = _fast_path(type(self))
+            instance_attrs = self.__dict__
+            if (
+                fast is not None
+                and "lifetime" not in instance_attrs
+                and "token_type" not in instance_attrs
+            ):
+                # A stock class on a stock backend: one native call.
+                if token is None:
+                    if fast.mint is not None:
+                        self.payload = _native.mint(*fast.mint, now)
+                        return
+                elif verify and fast.decode is not None:
+                    try:
+                        self.payload = fast.decode(token, now)
+                    except _native.JWTError as e:
+                        raise _token_error(e) from e
+                    return
         else:
             # A test replaced aware_utcnow: its datetime is "now".
             self.current_time = aware_utcnow()
 
+        if self.token_type is None or self.lifetime is None:
+            raise TokenError(_("Cannot create token with no type or lifetime"))
+
         if token is not None:
             self._load(token, verify)
-        elif _mints_natively(type(self)):
-            self.payload = _native.mint(
-                api_settings.TOKEN_TYPE_CLAIM,
-                self.token_type,
-                self._now_us,
-                self.lifetime,
-                api_settings.JTI_CLAIM,
-            )
         else:
             self.payload = {api_settings.TOKEN_TYPE_CLAIM: self.token_type}
             self.set_exp(from_time=self.current_time, lifetime=self.lifetime)
@@ -135,9 +144,7 @@ class Token:
         rules = _verify_rules(type(self)) if verify and not clock_replaced else None
         try:
             if type(backend).decode is _stock_decode:
-                decode_now = (
-                    round(time.time() * 1_000_000) if clock_replaced else self._now_us
-                )
+                decode_now = now_us() if clock_replaced else self._now_us
                 self.payload = backend._decode_native(token, verify, decode_now, rules)
             else:
                 self.payload = backend.decode(token, verify=verify)
@@ -187,6 +194,12 @@ class Token:
         """
         Signs and returns a token as a base64 encoded string.
         """
+        fast = _fast_path(type(self))
+        if fast is not None and fast.encode is not None:
+            try:
+                return fast.encode(self.payload)
+            except _native.JWTError:
+                pass  # values for json.dumps, or a key error: the backend reports it
         return self.get_token_backend().encode(self.payload)
 
     def verify(self) -> None:
@@ -348,7 +361,12 @@ class BlacklistMixin(Generic[T]):
             Checks if this token is present in the token blacklist.  Raises
             `TokenError` if so.
             """
-            jti = self.payload[api_settings.JTI_CLAIM]
+            try:
+                jti = self.payload[api_settings.JTI_CLAIM]
+            except KeyError as e:
+                # Upstream raised the KeyError (a 500) for a correctly signed
+                # token without an id; verify() refuses it with this message.
+                raise TokenError(_("Token has no id")) from e
 
             if BlacklistedToken.objects.filter(token__jti=jti).exists():
                 raise TokenError(_("Token is blacklisted"))
@@ -411,7 +429,7 @@ def _user_of(user_id: Any) -> AbstractBaseUser | None:
 
 class SlidingToken(BlacklistMixin["SlidingToken"], Token):
     token_type = "sliding"
-    lifetime = _Setting("SLIDING_TOKEN_LIFETIME")
+    lifetime = _setting("SLIDING_TOKEN_LIFETIME")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -427,12 +445,12 @@ class SlidingToken(BlacklistMixin["SlidingToken"], Token):
 
 class AccessToken(Token):
     token_type = "access"
-    lifetime = _Setting("ACCESS_TOKEN_LIFETIME")
+    lifetime = _setting("ACCESS_TOKEN_LIFETIME")
 
 
 class RefreshToken(BlacklistMixin["RefreshToken"], Token):
     token_type = "refresh"
-    lifetime = _Setting("REFRESH_TOKEN_LIFETIME")
+    lifetime = _setting("REFRESH_TOKEN_LIFETIME")
     no_copy_claims = _NoCopyClaims()
     access_token_class = AccessToken
 
@@ -447,7 +465,11 @@ class RefreshToken(BlacklistMixin["RefreshToken"], Token):
 
         # The pair expires relative to the same moment: the refresh token's
         # creation, not the access token's.
-        access.set_exp(from_time=self.current_time)
+        if type(access).set_exp is Token.set_exp:
+            lifetime = access.lifetime // _ONE_MICROSECOND
+            access.payload["exp"] = (self._now_us + lifetime) // 1_000_000
+        else:
+            access.set_exp(from_time=self.current_time)
 
         no_copy = self.no_copy_claims
         if type(access).__setitem__ is Token.__setitem__:
@@ -473,9 +495,96 @@ class UntypedToken(Token):
         pass
 
 
+# The engine's random generator (token ids) seeds itself on first use in each
+# process, which takes tens of milliseconds: do it in the background now and
+# in every forked server worker, not on a request.
+_native.warm_random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_native.warm_random)
+
 # The native fast paths apply while a class keeps these methods as defined
 # here; an override anywhere in its MRO sends it down the Python path.
 _stock_decode = state.TokenBackend.decode
+
+# What a class's fast paths depend on. They are cached per class and rebuilt
+# when any of these, the settings or the backend change (which also covers
+# methods patched onto a class after it was created).
+_FAST_PATH_ATTRS = attrgetter(
+    "token_type",
+    "lifetime",
+    "verify",
+    "check_exp",
+    "verify_token_type",
+    "set_exp",
+    "set_iat",
+    "set_jti",
+    "get_token_backend",
+    "token_backend",
+    "_token_backend",
+)
+
+
+class _FastPath:
+    """The native calls that implement a token class's common operations."""
+
+    __slots__ = (
+        "attrs",
+        "backend",
+        "generation",
+        "version",
+        "decode",
+        "encode",
+        "mint",
+    )
+
+    def __init__(self, cls: type, attrs: tuple) -> None:
+        backend = state.current_token_backend()  # brings it up to date first
+        self.attrs = attrs
+        self.backend = backend
+        self.generation = api_settings.generation
+        self.version = getattr(backend, "_version", None)
+        self.decode = self.encode = self.mint = None
+        token_type, lifetime = attrs[0], attrs[1]
+        stock_backend = (
+            isinstance(backend, state.TokenBackend)
+            and attrs[8] is Token.get_token_backend
+            and attrs[9] is Token.__dict__["token_backend"]
+            and attrs[10] is None
+        )
+        if token_type is None or lifetime is None or not stock_backend:
+            return
+        rules = _verify_rules(cls)
+        if rules is not None:
+            self.decode = backend._token_decoder(*rules)
+        if type(backend).encode is state.TokenBackend.encode:
+            with contextlib.suppress(TokenBackendError):  # reported when used
+                self.encode = backend._engine.encode
+        if _mints_natively(cls):
+            self.mint = (
+                api_settings.TOKEN_TYPE_CLAIM,
+                token_type,
+                lifetime,
+                api_settings.JTI_CLAIM,
+            )
+
+
+_fast_paths: dict[type, _FastPath] = {}
+
+
+def _fast_path(cls: type) -> _FastPath | None:
+    """The class's native fast paths, current with its methods and the settings."""
+    attrs = _FAST_PATH_ATTRS(cls)
+    backend = state.token_backend
+    entry = _fast_paths.get(cls)
+    if (
+        entry is None
+        or entry.attrs != attrs
+        or entry.backend is not backend
+        or entry.generation != api_settings.generation
+        or entry.version != backend._version
+    ):
+        entry = _fast_paths[cls] = _FastPath(cls, attrs)
+    return entry
 
 
 def _mints_natively(cls: type) -> bool:
