@@ -59,9 +59,17 @@ format: $(STAMP) ## Apply cargo fmt and ruff format
 compat: build-dev ## Run upstream 5.5.1's own test suite against this package
 	$(PY) scripts/compat.py $(if $(ONLY),--only $(ONLY))
 
+.PHONY: fuzz
+fuzz: $(STAMP) ## Fuzz the engine with cargo-fuzz, FUZZ_SECONDS per target (300; 45 if CI=true)
+	PYTHON=$(abspath $(PY)) bash fuzz/run.sh $(FUZZ_TARGETS)
+
 .PHONY: demo
 demo: build-dev ## Serve example/ on 127.0.0.1:8000 with a walkthrough (CHECK=1: test, stop; PORT=n)
 	$(PY) example/demo.py $(if $(filter-out 0 false no,$(CHECK)),--check) $(if $(PORT),--port $(PORT))
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmark against upstream 5.5.1 -> bench/results.{md,png} (FULL=1: longer)
+	$(PY) bench/run.py $(if $(filter-out 0 false no,$(FULL)),--full,--quick)
 
 .PHONY: messages
 messages: ## Recompile the translation catalogs (.po -> .mo)
@@ -69,4 +77,4 @@ messages: ## Recompile the translation catalogs (.po -> .mo)
 
 .PHONY: clean
 clean: ## Remove build products and the virtualenv
-	rm -rf target $(VENV) .compat build dist
+	rm -rf target $(VENV) .compat build dist fuzz/target

@@ -8,6 +8,8 @@ trimmed. A few environment variables let the benchmark and CI reuse it:
 ``EXAMPLE_DB``          path of the SQLite file (default example/db.sqlite3)
 ``EXAMPLE_SECRET_KEY``  SECRET_KEY, which is also the JWT signing key
 ``EXAMPLE_ALLOWED_HOSTS`` comma-separated extra hosts (DEBUG off)
+``EXAMPLE_ROTATE``      "0" switches refresh-token rotation off (default "1"), so
+                        one refresh token can be reused (the benchmark's load)
 """
 
 import os
@@ -96,7 +98,7 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
     # Each refresh hands out a new refresh token and revokes the one used, so
     # a stolen refresh token works at most once (the demo shows the refusal).
-    "ROTATE_REFRESH_TOKENS": True,
+    "ROTATE_REFRESH_TOKENS": os.environ.get("EXAMPLE_ROTATE", "1") != "0",
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
     "ALGORITHM": "HS256",
