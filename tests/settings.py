@@ -2,6 +2,8 @@
 
 import os
 
+import django
+
 SECRET_KEY = "test-suite-secret-key-that-is-long-enough-for-hs512-use-0123456789"
 DEBUG = False
 USE_TZ = True
@@ -25,6 +27,26 @@ if os.environ.get("SIMPLEJWT_TEST_POSTGRES"):
         "PORT": os.environ.get("PGPORT", "5432"),
         "PASSWORD": os.environ.get("PGPASSWORD", ""),
     }
+elif os.environ.get("SIMPLEJWT_TEST_SQLITE_FILE"):
+    # A database file that several threads open at once (tests/
+    # test_refresh_race.py); an in-memory one is private to a connection.
+    # Writers wait up to 30 s for the lock rather than failing with
+    # "database is locked"; IMMEDIATE transactions take the write lock when
+    # they begin, so a transaction never has to upgrade a read lock (the
+    # case SQLite answers "locked" at once, without waiting).
+    _sqlite_file = os.environ["SIMPLEJWT_TEST_SQLITE_FILE"]
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _sqlite_file,
+        "TEST": {"NAME": _sqlite_file},
+        "OPTIONS": {"timeout": 30},
+    }
+    if django.VERSION >= (5, 1):
+        DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+if os.environ.get("SIMPLEJWT_TEST_DB_NAME"):
+    # Lets concurrent runs (or a run and a developer's) use their own
+    # PostgreSQL test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SIMPLEJWT_TEST_DB_NAME"]}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,6 +14,11 @@ Besides upstream 5.5.1's behaviour, this follows upstream's main branch:
 * with ``CHECK_REVOKE_TOKEN``, a refresh or sliding token issued before the
   user's password changed is refused with ``password_changed`` and, if the
   blacklist app is installed, blacklisted.
+
+And it closes a race upstream has: with ``BLACKLIST_AFTER_ROTATION``, one
+refresh token used by concurrent requests (a stolen token replayed while its
+owner refreshes, or a logout racing a refresh) rotates exactly once; the
+other requests are refused with "Token is blacklisted" (401).
 """
 
 import re
@@ -27,6 +32,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 
 from .authentication import _UNUSABLE_USER_ID, _user_model
+from .exceptions import TokenError
 from .models import TokenUser
 from .settings import api_settings
 from .token_blacklist.models import BlacklistedToken
@@ -61,6 +67,26 @@ def _blacklist(token: Token) -> None:
     blacklist = getattr(token, "blacklist", None)
     if blacklist is not None:
         blacklist()
+
+
+def _blacklist_or_refuse(token: Token) -> None:
+    """Blacklist the token, refusing it if it already was.
+
+    Rotation and logout use a refresh token up. Requests carrying the same
+    token at the same moment all pass ``check_blacklist`` before any of them
+    blacklists it, so that check alone let each of them through (upstream
+    does). The unique constraint on ``BlacklistedToken.token`` decides
+    instead: ``blacklist()`` returns ``get_or_create``'s ``(row, created)``,
+    and only the request whose insert created the row goes on; the others
+    are refused as if they had come after it. A ``blacklist()`` overridden to
+    return something else keeps the check-then-act behaviour.
+    """
+    blacklist = getattr(token, "blacklist", None)
+    if blacklist is None:
+        return
+    result = blacklist()
+    if isinstance(result, tuple) and len(result) == 2 and result[1] is False:
+        raise TokenError(_("Token is blacklisted"))
 
 
 class PasswordField(serializers.CharField):
@@ -208,7 +234,9 @@ class TokenRefreshSerializer(serializers.Serializer):
 
         if api_settings.ROTATE_REFRESH_TOKENS:
             if api_settings.BLACKLIST_AFTER_ROTATION:
-                _blacklist(refresh)
+                # Exactly one of concurrent refreshes of this token (or a
+                # logout racing them) gets past this line.
+                _blacklist_or_refuse(refresh)
 
             # The same token object becomes the new refresh token.
             refresh.set_jti()
@@ -265,7 +293,10 @@ class TokenBlacklistSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[Any, Any]:
         refresh = self.token_class(attrs["refresh"])
-        _blacklist(refresh)
+        # A logout racing a refresh of the same token: whichever blacklists
+        # it first wins, the other is refused, so a logout never reports
+        # success while a rotation hands out a new refresh token.
+        _blacklist_or_refuse(refresh)
         return {}
 
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Fuzzes the token engine with cargo-fuzz (libFuzzer + AddressSanitizer).
+#
+#   bash fuzz/run.sh [TARGET...]          # default: decode key_parser json
+#
+# FUZZ_SECONDS  seconds per target (default 300; 45 when CI=true)
+# PYTHON        interpreter with PyJWT and cryptography (default .venv/bin/python);
+#               also the one PyO3's build script links against
+#
+# cargo-fuzz needs nightly compiler flags (-Zsanitizer, sancov passes). The
+# project builds on stable Rust, so RUSTC_BOOTSTRAP=1 lets stable rustc take
+# them. cargo-fuzz itself is installed once into target/tools (a cache that
+# `make clean` removes). The first build compiles aws-lc with the fuzzing
+# flags: a few minutes; later runs reuse fuzz/target.
+#
+# Corpora grow in fuzz/corpus/TARGET (seeded by fuzz/seed_corpus.py), crashes
+# land in fuzz/artifacts/TARGET; both are git-ignored. A crash fails the run
+# and prints how to reproduce it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CARGO_FUZZ_VERSION=0.13.2
+TOOLS=$ROOT/target/tools
+PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+if [[ -z "${FUZZ_SECONDS:-}" ]]; then
+    if [[ "${CI:-}" == "true" ]]; then FUZZ_SECONDS=45; else FUZZ_SECONDS=300; fi
+fi
+TARGETS=("$@")
+if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(decode key_parser json); fi
+
+if ! "$TOOLS/bin/cargo-fuzz" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    echo "== installing cargo-fuzz $CARGO_FUZZ_VERSION into $TOOLS"
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION" --root "$TOOLS" --quiet
+fi
+export PATH="$TOOLS/bin:$PATH"
+export RUSTC_BOOTSTRAP=1
+export PYO3_PYTHON="$PYTHON"
+# The targets link libpython (PyO3) without ever starting it; LeakSanitizer
+# stays on for everything else.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+
+"$PYTHON" fuzz/seed_corpus.py fuzz/corpus
+
+echo "== building fuzz targets"
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+cargo fuzz build
+
+declare -A MAX_LEN=([decode]=8192 [key_parser]=8192 [json]=4096)
+summary=()
+status=0
+for target in "${TARGETS[@]}"; do
+    log=fuzz/artifacts/$target.log
+    mkdir -p "fuzz/artifacts/$target" "fuzz/corpus/$target"
+    dict=()
+    [[ -f fuzz/corpus/$target.dict ]] && dict=("-dict=$ROOT/fuzz/corpus/$target.dict")
+    echo "== fuzzing $target for ${FUZZ_SECONDS}s"
+    set +e
+    cargo fuzz run "$target" "fuzz/corpus/$target" -- \
+        -max_total_time="$FUZZ_SECONDS" \
+        -timeout=10 \
+        -rss_limit_mb=2048 \
+        -max_len="${MAX_LEN[$target]:-4096}" \
+        -print_final_stats=1 \
+        "${dict[@]}" >"$log" 2>&1
+    code=$?
+    set -e
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
+    corpus=$(find "fuzz/corpus/$target" -type f | wc -l)
+    if [[ $code -ne 0 ]]; then
+        status=1
+        echo "!! $target failed (exit $code); the end of $log:"
+        tail -n 60 "$log"
+        echo "!! reproduce: RUSTC_BOOTSTRAP=1 PYO3_PYTHON=$PYTHON $TOOLS/bin/cargo-fuzz run $target fuzz/artifacts/$target/<file named above>"
+        summary+=("$target: FAILED after ${runs:-?} runs, corpus $corpus inputs")
+    else
+        summary+=("$target: ${FUZZ_SECONDS}s, ${runs:-?} runs, corpus $corpus inputs, no crash")
+    fi
+done
+
+echo "== fuzzing summary"
+printf '  %s\n' "${summary[@]}"
+exit $status
