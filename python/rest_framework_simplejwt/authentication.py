@@ -38,6 +38,7 @@ AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
 _UNUSABLE_USER_ID = (ValueError, TypeError, OverflowError, ValidationError)
 
 _module = sys.modules[__name__]
+_globals = globals()
 
 
 class _HeaderTypesNow(tuple):
@@ -97,9 +98,13 @@ def _header_names() -> tuple[str, ...]:
 
 
 def _header_keywords() -> frozenset[bytes] | set[bytes]:
-    assigned = _module.__dict__.get("AUTH_HEADER_TYPE_BYTES")
+    assigned = _globals.get("AUTH_HEADER_TYPE_BYTES")
     if assigned is not None and type(assigned) is not _HeaderKeywordsNow:
         return assigned
+    # Runs on every request: the cache check is inlined.
+    cached = _header_types_cache
+    if cached[0] is api_settings.AUTH_HEADER_TYPES:
+        return cached[2]
     return _configured_header_types()[1]
 
 
@@ -160,9 +165,6 @@ class JWTAuthentication(authentication.BaseAuthentication):
     media_type = "application/json"
     user_model = _CurrentUserModel()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
     def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
         header = self.get_header(request)
         if header is None:
@@ -180,7 +182,13 @@ class JWTAuthentication(authentication.BaseAuthentication):
 
     def get_header(self, request: Request) -> bytes | None:
         """The raw AUTH_HEADER_NAME header as bytes, or None if absent."""
-        header = request.META.get(api_settings.AUTH_HEADER_NAME)
+        try:
+            # A DRF Request forwards META to the Django request through
+            # __getattr__, which costs more than the rest of this method.
+            meta = request._request.META
+        except AttributeError:
+            meta = request.META
+        header = meta.get(api_settings.AUTH_HEADER_NAME)
         if isinstance(header, str):
             # Django's test client puts str values in META; real servers give
             # latin-1 decoded text, which always encodes back.
