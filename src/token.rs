@@ -8,12 +8,12 @@ use pyo3::types::{PyDict, PyString};
 /// A random UUID4 as 32 lowercase hex digits, like `uuid4().hex`.
 ///
 /// The bytes come from aws-lc's generator (seeded from the OS, reseeded
-/// after fork): a system call per token, as `os.urandom` would make, costs
-/// more than the rest of minting. The generator's one-time seeding is done
-/// ahead of time by `warm_random`.
+/// after fork), drawn in blocks (`rng`): a system call per token, as
+/// `os.urandom` would make, costs more than the rest of minting. The
+/// generator's one-time seeding is done ahead of time by `warm_random`.
 pub fn new_jti() -> String {
     let mut bytes = [0u8; 16];
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() && getrandom::fill(&mut bytes).is_err() {
+    if !crate::rng::fill(&mut bytes) && getrandom::fill(&mut bytes).is_err() {
         bytes = fallback_random();
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
@@ -78,22 +78,67 @@ pub fn py_new_jti() -> String {
     new_jti()
 }
 
-/// A new token's payload: type, `exp`, `iat` and id claims, in upstream's order.
+/// A new token's payload: type, `exp`, `iat` and id claims, in upstream's
+/// order. `exp` is `lifetime_us` after `now_us`.
 #[pyfunction]
 pub fn mint<'py>(
     py: Python<'py>,
     type_claim: &Bound<'py, PyAny>,
     token_type: &Bound<'py, PyAny>,
-    lifetime: &Bound<'py, PyAny>,
+    lifetime_us: i64,
     jti_claim: &Bound<'py, PyAny>,
+    now_us: i64,
+) -> PyResult<Bound<'py, PyDict>> {
+    new_payload(
+        py,
+        type_claim,
+        token_type,
+        jti_claim,
+        now_us.saturating_add(lifetime_us),
+        now_us,
+    )
+}
+
+/// `RefreshToken.access_token` in one call: a new payload whose `exp` is
+/// `lifetime_us` after `exp_from_us` (the refresh token's creation, so the
+/// pair expires together), followed by every claim of `source` not named
+/// in `skip`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn mint_from<'py>(
+    py: Python<'py>,
+    type_claim: &Bound<'py, PyAny>,
+    token_type: &Bound<'py, PyAny>,
+    lifetime_us: i64,
+    jti_claim: &Bound<'py, PyAny>,
+    now_us: i64,
+    exp_from_us: i64,
+    source: &Bound<'py, PyDict>,
+    skip: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let payload = new_payload(
+        py,
+        type_claim,
+        token_type,
+        jti_claim,
+        exp_from_us.saturating_add(lifetime_us),
+        now_us,
+    )?;
+    copy_claims(source, &payload, skip)?;
+    Ok(payload)
+}
+
+fn new_payload<'py>(
+    py: Python<'py>,
+    type_claim: &Bound<'py, PyAny>,
+    token_type: &Bound<'py, PyAny>,
+    jti_claim: &Bound<'py, PyAny>,
+    exp_us: i64,
     now_us: i64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let payload = PyDict::new(py);
     payload.set_item(type_claim, token_type)?;
-    payload.set_item(
-        pyo3::intern!(py, "exp"),
-        epoch_seconds(now_us.saturating_add(timedelta_us(lifetime)?)),
-    )?;
+    payload.set_item(pyo3::intern!(py, "exp"), epoch_seconds(exp_us))?;
     payload.set_item(pyo3::intern!(py, "iat"), epoch_seconds(now_us))?;
     payload.set_item(jti_claim, PyString::new(py, &new_jti()))?;
     Ok(payload)

@@ -434,3 +434,23 @@ def test_the_shared_backend_attributes_follow_override_settings():
         None,
         0,
     )
+
+
+def test_assigning_a_read_setting_applies_to_tokens():
+    """Upstream's own tests assign api_settings attributes directly."""
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+    assert api_settings.TOKEN_TYPE_CLAIM == "token_type"
+    assert RefreshToken.no_copy_claims[0] == "token_type"
+    raw = str(AccessToken())
+    api_settings.TOKEN_TYPE_CLAIM = "kind"
+    try:
+        assert RefreshToken.no_copy_claims[0] == "kind"
+        assert AccessToken()["kind"] == "access"
+        # A token typed under the old claim name has no type now.
+        with pytest.raises(TokenError, match="Token has no type"):
+            AccessToken(raw)
+    finally:
+        del api_settings.TOKEN_TYPE_CLAIM
+    assert AccessToken(raw)["token_type"] == "access"

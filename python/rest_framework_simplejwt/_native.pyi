@@ -110,9 +110,23 @@ def unverified_header(token: str | bytes) -> dict[str, str]:
     """``alg`` and ``kid`` of a token's header, without verifying anything."""
 
 def mint(
-    type_claim: Any, token_type: Any, lifetime: Any, jti_claim: Any, now_us: int
+    type_claim: Any, token_type: Any, lifetime_us: int, jti_claim: Any, now_us: int
 ) -> dict[Any, Any]:
-    """A new token payload: type, ``exp``, ``iat`` and a new id."""
+    """A new token payload: type, ``exp`` (``lifetime_us`` after ``now_us``),
+    ``iat`` and a new id."""
+
+def mint_from(
+    type_claim: Any,
+    token_type: Any,
+    lifetime_us: int,
+    jti_claim: Any,
+    now_us: int,
+    exp_from_us: int,
+    source: dict[Any, Any],
+    skip: Any,
+) -> dict[Any, Any]:
+    """``mint`` with ``exp`` counted from ``exp_from_us``, then the claims
+    of ``source`` not named in ``skip``."""
 
 def copy_claims(source: dict[Any, Any], target: dict[Any, Any], skip: Any) -> None:
     """Copies the claims of ``source`` not named in ``skip`` into ``target``."""

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from . import _native
+from ._classwatch import WatchedClass
 from .exceptions import TokenBackendError, TokenBackendExpiredToken
 from .jwks import JWK, PyJWKClient, PyJWKClientError
 from .utils import format_lazy
@@ -43,7 +44,7 @@ def now_us() -> int:
     return int(time.time() * 1_000_000 + 0.5)
 
 
-class TokenBackend:
+class TokenBackend(metaclass=WatchedClass):
     # Set on the backend built from the settings (state.token_backend): brings
     # it up to date with changed settings before an operation.
     _follow_settings: Callable[[], object] | None = None
@@ -267,13 +268,9 @@ class TokenBackend:
         applies ``Token.verify``'s checks, or None when this backend does not
         decode the stock way (a subclass override, a JWKS client, a setting
         the general path must report)."""
-        cls = type(self)
-        if (
-            self.jwks_client is not None
-            or cls.decode is not TokenBackend.decode
-            or cls._decode_native is not TokenBackend._decode_native
-            or cls.get_verifying_key is not TokenBackend.get_verifying_key
-            or cls.get_leeway is not TokenBackend.get_leeway
+        if self.jwks_client is not None or not all(
+            is_stock(self, name)
+            for name in ("decode", "_decode_native", "get_verifying_key", "get_leeway")
         ):
             return None
         try:
@@ -311,6 +308,26 @@ class TokenBackend:
             return _native.Key.from_pem(self.algorithm, _key_material(key) or b"")
         except _native.JWTError as e:
             raise TokenBackendError(_("Token is invalid")) from e
+
+
+# TokenBackend's methods as defined here, for telling whether an instance
+# still uses them (not a subclass override, nor a patch on the class or the
+# instance) before a fast path skips them.
+_STOCK_METHODS = {
+    name: TokenBackend.__dict__[name]
+    for name in (
+        "decode",
+        "_decode_native",
+        "get_verifying_key",
+        "get_leeway",
+        "encode",
+    )
+}
+
+
+def is_stock(backend: Any, name: str) -> bool:
+    method = getattr(backend, name, None)
+    return getattr(method, "__func__", None) is _STOCK_METHODS[name]
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -131,6 +131,16 @@ class APISettings(_APISettings):
             return value
         return super().__getattr__(attr)
 
+    def __setattr__(self, attr: str, value: Any) -> None:
+        state = self.__dict__
+        # Replacing a setting that was already read (code and tests assign
+        # api_settings.X directly) is a change; the first read caching its
+        # value here is not.
+        changed = attr in state and attr.isupper() and state[attr] is not value
+        super().__setattr__(attr, value)
+        if changed:
+            state["generation"] = state.get("generation", 0) + 1
+
     def __delattr__(self, attr: str) -> None:
         # Deleting a cached value is how callers (DRF's reload, and the test
         # helpers of many projects) say "this setting changed".

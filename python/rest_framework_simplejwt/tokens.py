@@ -12,7 +12,6 @@ import contextlib
 import os
 import time
 from datetime import datetime, timedelta, timezone
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -20,7 +19,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import _native, state
+from . import _classwatch, _native, backends, state
+from ._classwatch import WatchedClass
 from .backends import now_us
 from .exceptions import (
     ExpiredTokenError,
@@ -70,8 +70,14 @@ def _setting(name: str) -> Any:
 class _NoCopyClaims:
     """``RefreshToken.no_copy_claims``, following the claim-name settings."""
 
+    _cached: tuple = (None, ())
+
     def __get__(self, instance: object, owner: type | None = None) -> tuple:
-        return (
+        generation = api_settings.generation
+        cached = self._cached
+        if cached[0] == generation:
+            return cached[1]
+        claims = (
             api_settings.TOKEN_TYPE_CLAIM,
             "exp",
             # The configured id claim and the standard one are both left out:
@@ -80,9 +86,11 @@ class _NoCopyClaims:
             "jti",
             "iat",
         )
+        self._cached = (generation, claims)
+        return claims
 
 
-class Token:
+class Token(metaclass=WatchedClass):
     """
     A class which validates and wraps an existing JWT or can be used to build a
     new JWT.
@@ -102,21 +110,35 @@ class Token:
         self.token = token
         if aware_utcnow is _default_aware_utcnow:
             now = self._now_us = int(time.time() * 1_000_000 + 0.5)
-            fast = _fast_path(type(self))
-            instance_attrs = self.__dict__
-            if (
-                fast is not None
-                and "lifetime" not in instance_attrs
-                and "token_type" not in instance_attrs
-            ):
-                # A stock class on a stock backend: one native call.
-                if token is None:
-                    if fast.mint is not None:
-                        self.payload = _native.mint(*fast.mint, now)
-                        return
-                elif verify and fast.decode is not None:
+            cls = type(self)
+            # The fast paths' cache checks are inlined: this runs per token.
+            if token is None:
+                entry = _mint_paths.get(cls)
+                if (
+                    entry is None
+                    or entry[0] != _classwatch.epoch
+                    or entry[1] != api_settings.generation
+                ):
+                    entry = _mint_path(cls)
+                if entry[2] is not None:
+                    self.payload = _native.mint(*entry[2], now)
+                    return
+            elif verify:
+                entry = _decode_paths.get(cls)
+                backend = state.token_backend
+                if (
+                    entry is None
+                    or entry[0] != _classwatch.epoch
+                    or entry[1] != api_settings.generation
+                    or entry[2] is not backend
+                    or entry[3] != backend._version
+                ):
+                    entry = _decode_path(cls)
+                if entry[4] is not None:
+                    # A stock class on a stock backend: decoding and
+                    # Token.verify in one native call.
                     try:
-                        self.payload = fast.decode(token, now)
+                        self.payload = entry[4](token, now)
                     except _native.JWTError as e:
                         raise _token_error(e) from e
                     return
@@ -141,9 +163,14 @@ class Token:
         # against the real clock. A replaced aware_utcnow moves only the clock
         # of Token.verify's own checks, so those then run in Python.
         clock_replaced = aware_utcnow is not _default_aware_utcnow
-        rules = _verify_rules(type(self)) if verify and not clock_replaced else None
+        # Token.verify's checks go to the engine only with the engine's own
+        # decode; a replaced decode is followed by verify() in Python.
+        stock_decode = backends.is_stock(backend, "decode")
+        rules = None
+        if verify and stock_decode and not clock_replaced:
+            rules = _verify_rules(type(self))
         try:
-            if type(backend).decode is _stock_decode:
+            if stock_decode:
                 decode_now = now_us() if clock_replaced else self._now_us
                 self.payload = backend._decode_native(token, verify, decode_now, rules)
             else:
@@ -194,10 +221,20 @@ class Token:
         """
         Signs and returns a token as a base64 encoded string.
         """
-        fast = _fast_path(type(self))
-        if fast is not None and fast.encode is not None:
+        cls = type(self)
+        entry = _encode_paths.get(cls)
+        backend = state.token_backend
+        if (
+            entry is None
+            or entry[0] != _classwatch.epoch
+            or entry[1] != api_settings.generation
+            or entry[2] is not backend
+            or entry[3] != backend._version
+        ):
+            entry = _encode_path(cls)
+        if entry[4] is not None:
             try:
-                return fast.encode(self.payload)
+                return entry[4](self.payload)
             except _native.JWTError:
                 pass  # values for json.dumps, or a key error: the backend reports it
         return self.get_token_backend().encode(self.payload)
@@ -339,7 +376,7 @@ class Token:
         return self.token_backend
 
 
-class BlacklistMixin(Generic[T]):
+class BlacklistMixin(Generic[T], metaclass=WatchedClass):
     """
     If the `rest_framework_simplejwt.token_blacklist` app was configured to be
     used, tokens created from `BlacklistMixin` subclasses will insert
@@ -461,18 +498,34 @@ class RefreshToken(BlacklistMixin["RefreshToken"], Token):
         claims present in this refresh token to the new access token except
         those claims listed in the `no_copy_claims` attribute.
         """
-        access = self.access_token_class()
+        cls = self.access_token_class
+        if aware_utcnow is _default_aware_utcnow:
+            entry = _mint_paths.get(cls)
+            if (
+                entry is None
+                or entry[0] != _classwatch.epoch
+                or entry[1] != api_settings.generation
+            ):
+                entry = _mint_path(cls)
+            if entry[2] is not None and entry[3]:
+                # What the Python path below does, in one native call: a new
+                # payload expiring relative to this token, with its claims.
+                access = object.__new__(cls)
+                now = access._now_us = int(time.time() * 1_000_000 + 0.5)
+                access.token = None
+                access.payload = _native.mint_from(
+                    *entry[2], now, self._now_us, self.payload, self.no_copy_claims
+                )
+                return access
+
+        access = cls()
 
         # The pair expires relative to the same moment: the refresh token's
         # creation, not the access token's.
-        if type(access).set_exp is Token.set_exp:
-            lifetime = access.lifetime // _ONE_MICROSECOND
-            access.payload["exp"] = (self._now_us + lifetime) // 1_000_000
-        else:
-            access.set_exp(from_time=self.current_time)
+        access.set_exp(from_time=self.current_time)
 
         no_copy = self.no_copy_claims
-        if type(access).__setitem__ is Token.__setitem__:
+        if type(access).__setitem__ is _STOCK["__setitem__"]:
             _native.copy_claims(self.payload, access.payload, no_copy)
         else:
             for claim, value in self.payload.items():
@@ -504,109 +557,152 @@ if hasattr(os, "register_at_fork"):
 
 # The native fast paths apply while a class keeps these methods as defined
 # here; an override anywhere in its MRO sends it down the Python path.
-_stock_decode = state.TokenBackend.decode
 
-# What a class's fast paths depend on. They are cached per class and rebuilt
-# when any of these, the settings or the backend change (which also covers
-# methods patched onto a class after it was created).
-_FAST_PATH_ATTRS = attrgetter(
-    "token_type",
-    "lifetime",
-    "verify",
-    "check_exp",
-    "verify_token_type",
-    "set_exp",
-    "set_iat",
-    "set_jti",
-    "get_token_backend",
-    "token_backend",
-    "_token_backend",
-)
+# Each fast path is cached per class, with what it was built from: the class
+# epoch (any class attribute assigned since), the settings generation and,
+# for paths using it, the shared backend and its version. Any difference
+# rebuilds the entry; an entry holding None sends the class down the Python
+# path. Entries are tuples, read inline by the hot methods above:
+#   decode, encode: (class epoch, generation, backend, backend version, native)
+#   mint:           (class epoch, generation, mint arguments, may bypass __init__)
+# A fast path applies while a class keeps the methods it would skip as
+# defined here; an override anywhere in its MRO sends it down the Python path.
+
+_decode_paths: dict[type, tuple] = {}
+_mint_paths: dict[type, tuple] = {}
+_encode_paths: dict[type, tuple] = {}
+
+# __init__ methods that set nothing before Token.__init__ runs (a subclass's
+# own __init__ might set self.lifetime first, which Token.__init__ must see).
+# Filled in once the classes exist, below.
+_STOCK_INITS: tuple = ()
 
 
-class _FastPath:
-    """The native calls that implement a token class's common operations."""
-
-    __slots__ = (
-        "attrs",
-        "backend",
-        "generation",
-        "version",
-        "decode",
-        "encode",
-        "mint",
+def _uses_settings_backend(cls: type) -> bool:
+    # At class level the token_backend property is the property object.
+    return (
+        cls.get_token_backend is _STOCK["get_token_backend"]
+        and cls.token_backend is _STOCK["token_backend"]
+        and cls._token_backend is None
     )
 
-    def __init__(self, cls: type, attrs: tuple) -> None:
-        backend = state.current_token_backend()  # brings it up to date first
-        self.attrs = attrs
-        self.backend = backend
-        self.generation = api_settings.generation
-        self.version = getattr(backend, "_version", None)
-        self.decode = self.encode = self.mint = None
-        token_type, lifetime = attrs[0], attrs[1]
-        stock_backend = (
-            isinstance(backend, state.TokenBackend)
-            and attrs[8] is Token.get_token_backend
-            and attrs[9] is Token.__dict__["token_backend"]
-            and attrs[10] is None
-        )
-        if token_type is None or lifetime is None or not stock_backend:
-            return
+
+def _settings_backend() -> tuple[Any, int, Any]:
+    """The shared backend brought up to date, with what identifies its state.
+    A backend that is not a TokenBackend (a replacement, a mock) gets
+    generation -1, so entries built on it never match and never ask it for
+    the version it may not have."""
+    backend = state.current_token_backend()
+    if isinstance(backend, state.TokenBackend):
+        return backend, api_settings.generation, backend._version
+    return backend, -1, None
+
+
+def _decode_path(cls: type) -> tuple:
+    backend, generation, version = _settings_backend()
+    decoder = None
+    if (
+        generation != -1
+        and cls.__init__ in _STOCK_INITS
+        and cls.token_type is not None
+        and _uses_settings_backend(cls)
+    ):
         rules = _verify_rules(cls)
         if rules is not None:
-            self.decode = backend._token_decoder(*rules)
-        if type(backend).encode is state.TokenBackend.encode:
-            with contextlib.suppress(TokenBackendError):  # reported when used
-                self.encode = backend._engine.encode
-        if _mints_natively(cls):
-            self.mint = (
-                api_settings.TOKEN_TYPE_CLAIM,
-                token_type,
-                lifetime,
-                api_settings.JTI_CLAIM,
-            )
-
-
-_fast_paths: dict[type, _FastPath] = {}
-
-
-def _fast_path(cls: type) -> _FastPath | None:
-    """The class's native fast paths, current with its methods and the settings."""
-    attrs = _FAST_PATH_ATTRS(cls)
-    backend = state.token_backend
-    entry = _fast_paths.get(cls)
-    if (
-        entry is None
-        or entry.attrs != attrs
-        or entry.backend is not backend
-        or entry.generation != api_settings.generation
-        or entry.version != backend._version
-    ):
-        entry = _fast_paths[cls] = _FastPath(cls, attrs)
+            decoder = backend._token_decoder(*rules)
+    entry = _decode_paths[cls] = (
+        _classwatch.epoch,
+        generation,
+        backend,
+        version,
+        decoder,
+    )
     return entry
 
 
-def _mints_natively(cls: type) -> bool:
-    return (
-        cls.set_exp is Token.set_exp
-        and cls.set_iat is Token.set_iat
-        and cls.set_jti is Token.set_jti
-        and isinstance(cls.lifetime, timedelta)
+def _mint_path(cls: type) -> tuple:
+    lifetime = cls.lifetime
+    mint = None
+    if (
+        cls.__init__ in _STOCK_INITS
+        and cls.token_type is not None
+        and isinstance(lifetime, timedelta)
+        and cls.set_exp is _STOCK["set_exp"]
+        and cls.set_iat is _STOCK["set_iat"]
+        and cls.set_jti is _STOCK["set_jti"]
+    ):
+        mint = (
+            api_settings.TOKEN_TYPE_CLAIM,
+            cls.token_type,
+            lifetime // _ONE_MICROSECOND,
+            api_settings.JTI_CLAIM,
+        )
+    # RefreshToken.access_token may build the instance itself when __init__
+    # would do nothing else, and copy claims past a stock __setitem__.
+    bypass_init = (
+        cls.__init__ is _STOCK["__init__"] and cls.__setitem__ is _STOCK["__setitem__"]
     )
+    entry = _mint_paths[cls] = (
+        _classwatch.epoch,
+        api_settings.generation,
+        mint,
+        bypass_init,
+    )
+    return entry
+
+
+def _encode_path(cls: type) -> tuple:
+    backend, generation, version = _settings_backend()
+    encode = None
+    if (
+        generation != -1
+        and _uses_settings_backend(cls)
+        and backends.is_stock(backend, "encode")
+    ):
+        with contextlib.suppress(TokenBackendError):  # reported when used
+            encode = backend._engine.encode
+    entry = _encode_paths[cls] = (
+        _classwatch.epoch,
+        generation,
+        backend,
+        version,
+        encode,
+    )
+    return entry
+
+
+# The methods as defined here, captured before anything could patch them:
+# a fast path applies only while a class still uses these.
+_STOCK = {
+    name: Token.__dict__[name]
+    for name in (
+        "__init__",
+        "__setitem__",
+        "verify",
+        "check_exp",
+        "verify_token_type",
+        "set_exp",
+        "set_iat",
+        "set_jti",
+        "get_token_backend",
+        "token_backend",
+    )
+}
+_STOCK_UNTYPED_CHECK = UntypedToken.__dict__["verify_token_type"]
+_STOCK_INITS = (Token.__init__, SlidingToken.__init__)
 
 
 def _verify_rules(cls: type) -> tuple | None:
     """``Token.verify`` as (type claim, expected type, jti claim) for the
     engine, or None when the class verifies differently."""
-    if cls.verify is not Token.verify or cls.check_exp is not Token.check_exp:
+    if cls.verify is not _STOCK["verify"] or cls.check_exp is not _STOCK["check_exp"]:
         return None
     type_claim = api_settings.TOKEN_TYPE_CLAIM
     jti_claim = api_settings.JTI_CLAIM
     check_type = cls.verify_token_type
-    if check_type is UntypedToken.verify_token_type or type_claim is None:
+    if check_type is _STOCK_UNTYPED_CHECK or type_claim is None:
         expected = None
-    elif check_type is Token.verify_token_type and isinstance(cls.token_type, str):
+    elif check_type is _STOCK["verify_token_type"] and isinstance(cls.token_type, str):
         expected = cls.token_type
     else:
         return None
