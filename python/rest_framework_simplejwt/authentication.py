@@ -209,7 +209,15 @@ class JWTAuthentication(authentication.BaseAuthentication):
             # An empty header.
             return None
 
-        if parts[0] not in _header_keywords():
+        # _header_keywords(), inlined: this runs on every request.
+        keywords = _globals.get("AUTH_HEADER_TYPE_BYTES")
+        if keywords is None or type(keywords) is _HeaderKeywordsNow:
+            cached = _header_types_cache
+            if cached[0] is api_settings.AUTH_HEADER_TYPES:
+                keywords = cached[2]
+            else:
+                keywords = _configured_header_types()[1]
+        if parts[0] not in keywords:
             # Another scheme (Basic, Token...): not ours to judge.
             return None
 
@@ -226,8 +234,14 @@ class JWTAuthentication(authentication.BaseAuthentication):
 
         If none does, InvalidToken lists each class's reason in ``messages``.
         """
+        cached = _token_classes_cache
+        classes = (
+            cached[1]
+            if cached[0] is api_settings.AUTH_TOKEN_CLASSES
+            else _token_classes()
+        )
         messages = []
-        for token_class in _token_classes():
+        for token_class in classes:
             try:
                 return token_class(raw_token)
             except TokenError as e:
