@@ -215,7 +215,7 @@ impl Fixture {
     }
 
     fn sign(&self, payload_json: &[u8]) -> String {
-        let mut token = jws::signing_input(&self.header_b64, payload_json);
+        let mut token = jws::signing_input(&self.header_b64, payload_json, 700);
         let signature = self
             .signer
             .sign(self.alg, token.as_bytes())

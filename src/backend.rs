@@ -80,31 +80,15 @@ impl Engine {
             .map_err(|_| Error::Unencodable)?;
         let audience = self.audience_value.as_ref().map(|value| value.bind(py));
         let issuer = self.issuer_value.as_ref().map(|value| value.bind(py));
-        // PyJWT refuses to sign an `iss` that is not a string; the caller's
-        // json-module fallback raises its TypeError.
-        let written_issuer = match issuer {
-            Some(issuer) => Some(issuer.clone()),
-            None => payload.get_item(pyo3::intern!(py, "iss"))?,
-        };
-        if written_issuer.is_some_and(|iss| !iss.is_instance_of::<PyString>()) {
-            return Err(Error::Unencodable.into());
-        }
-        let mut overrides = Vec::with_capacity(2);
-        if let Some(audience) = audience {
-            overrides.push(("aud", audience));
-        }
-        if let Some(issuer) = issuer {
-            overrides.push(("iss", issuer));
-        }
         let mut json = Vec::with_capacity(256);
-        json_write::write_dict_with(payload, &overrides, &mut json)?;
+        json_write::write_payload(payload, audience, issuer, &mut json)?;
         self.sign(py, &json)
     }
 
     /// Signs an already serialized payload.
     fn sign(&self, py: Python<'_>, payload_json: &[u8]) -> PyResult<String> {
         let key = self.signing_key_ref()?;
-        let mut token = jws::signing_input(&self.header_b64, payload_json);
+        let mut token = jws::signing_input(&self.header_b64, payload_json, 700);
         let signature = if key.is_asymmetric() {
             let input = token.as_bytes();
             let algorithm = self.algorithm;

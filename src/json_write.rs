@@ -61,40 +61,52 @@ fn write(value: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> Result<()
     Ok(())
 }
 
-/// Writes a dict; `members` lets the caller substitute or append keys
-/// (the backend's `aud` and `iss`) without copying the payload.
-pub fn write_dict_with(
+/// Writes a token payload as PyJWT would after adding the backend's claims:
+/// `aud` and `iss` (when configured) replace the payload's own in place or
+/// are appended, in that order. An `iss` that is not a string is refused
+/// (`Unencodable`, so the caller's json-module path raises PyJWT's TypeError).
+pub fn write_payload(
     dict: &Bound<'_, PyDict>,
-    overrides: &[(&str, &Bound<'_, PyAny>)],
+    audience: Option<&Bound<'_, PyAny>>,
+    issuer: Option<&Bound<'_, PyAny>>,
     out: &mut Vec<u8>,
 ) -> Result<()> {
+    if issuer.is_some_and(|iss| !iss.is_exact_instance_of::<PyString>()) {
+        return Err(Error::Unencodable);
+    }
     out.push(b'{');
-    let mut first = true;
-    let mut used = vec![false; overrides.len()];
-    for (key, value) in dict.iter() {
-        if !first {
+    let (mut wrote_aud, mut wrote_iss) = (false, false);
+    for (i, (key, value)) in dict.iter().enumerate() {
+        if i > 0 {
             out.push(b',');
         }
-        first = false;
-        write_key(&key, out)?;
+        let name = match key.cast_exact::<PyString>() {
+            Ok(text) => Some(text.to_str().map_err(|_| Error::Unencodable)?),
+            Err(_) => None,
+        };
+        match name {
+            Some(text) => write_str(text, out),
+            None => write_key(&key, out)?,
+        }
         out.push(b':');
-        let replaced = key
-            .cast_exact::<PyString>()
-            .ok()
-            .and_then(|k| k.to_str().ok())
-            .and_then(|k| overrides.iter().position(|(name, _)| *name == k));
-        match replaced {
-            Some(i) => {
-                if let (Some(flag), Some((_, replacement))) = (used.get_mut(i), overrides.get(i)) {
-                    *flag = true;
-                    write(replacement, out, 1)?;
-                }
+        match (name, audience, issuer) {
+            (Some("aud"), Some(aud), _) => {
+                wrote_aud = true;
+                write(aud, out, 1)?;
             }
-            None => write(&value, out, 1)?,
+            (Some("iss"), _, Some(iss)) => {
+                wrote_iss = true;
+                write(iss, out, 1)?;
+            }
+            (Some("iss"), _, None) if !value.is_exact_instance_of::<PyString>() => {
+                return Err(Error::Unencodable);
+            }
+            _ => write(&value, out, 1)?,
         }
     }
-    for ((name, value), was_used) in overrides.iter().zip(used) {
-        if !was_used {
+    let mut first = dict.is_empty();
+    for (name, value, written) in [("aud", audience, wrote_aud), ("iss", issuer, wrote_iss)] {
+        if let (Some(value), false) = (value, written) {
             if !first {
                 out.push(b',');
             }
@@ -170,30 +182,44 @@ fn write_float(float: &Bound<'_, PyFloat>, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
+/// Bytes `json.dumps(..., ensure_ascii=True)` does not copy as they are:
+/// control characters, `"`, `\\`, DEL and everything outside ASCII.
+// Built at compile time: an index out of range fails the build, never panics.
+#[allow(clippy::indexing_slicing)]
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize || b >= 0x7f;
+        b += 1;
+    }
+    table
+};
+
+fn needs_escape(b: u8) -> bool {
+    NEEDS_ESCAPE.get(usize::from(b)).copied().unwrap_or(true)
+}
+
 /// A JSON string as `json.dumps(..., ensure_ascii=True)` writes it.
 pub fn write_str(text: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(text.len() + 2);
     out.push(b'"');
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\' {
-            continue;
-        }
-        if b >= 0x80 && !is_char_start(b) {
-            continue; // inside a multi-byte character handled at its start
-        }
-        out.extend_from_slice(bytes.get(run_start..i).unwrap_or_default());
-        run_start = i + utf8_len(b);
-        let short = match b {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            b'\n' => Some(b'n'),
-            b'\r' => Some(b'r'),
-            b'\t' => Some(b't'),
-            0x08 => Some(b'b'),
-            0x0c => Some(b'f'),
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(needs_escape) {
+        let (plain, tail) = rest.split_at(at);
+        out.extend_from_slice(plain.as_bytes());
+        let mut chars = tail.chars();
+        let Some(ch) = chars.next() else { break };
+        rest = chars.as_str();
+        let short = match ch {
+            '"' => Some(b'"'),
+            '\\' => Some(b'\\'),
+            '\n' => Some(b'n'),
+            '\r' => Some(b'r'),
+            '\t' => Some(b't'),
+            '\u{8}' => Some(b'b'),
+            '\u{c}' => Some(b'f'),
             _ => None,
         };
         if let Some(letter) = short {
@@ -201,38 +227,17 @@ pub fn write_str(text: &str, out: &mut Vec<u8>) {
             out.push(letter);
             continue;
         }
-        let ch = text
-            .get(i..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(0xfffd, u32::from);
         let mut units = [0u16; 2];
-        let encoded = char::from_u32(ch).map_or(&[][..], |c| &*c.encode_utf16(&mut units));
-        for unit in encoded {
+        for unit in ch.encode_utf16(&mut units).iter() {
             out.extend_from_slice(b"\\u");
             for shift in [12, 8, 4, 0] {
-                out.push(
-                    HEX.get(usize::from((unit >> shift) & 0xf))
-                        .copied()
-                        .unwrap_or(b'0'),
-                );
+                let digit = HEX.get(usize::from((unit >> shift) & 0xf)).copied();
+                out.push(digit.unwrap_or(b'0'));
             }
         }
     }
-    out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+    out.extend_from_slice(rest.as_bytes());
     out.push(b'"');
-}
-
-fn is_char_start(b: u8) -> bool {
-    b & 0xc0 != 0x80
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0x00..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
-    }
 }
 
 #[cfg(test)]
@@ -322,7 +327,7 @@ mod tests {
             let aud = PyString::new(py, "new").into_any();
             let iss = PyString::new(py, "me").into_any();
             let mut out = Vec::new();
-            write_dict_with(&dict, &[("aud", &aud), ("iss", &iss)], &mut out).unwrap();
+            write_payload(&dict, Some(&aud), Some(&iss), &mut out).unwrap();
             assert_eq!(
                 String::from_utf8(out).unwrap(),
                 r#"{"exp":1,"aud":"new","iss":"me"}"#

@@ -123,9 +123,11 @@ fn parse_header(header_b64: &[u8]) -> Result<(AlgHeader, Option<String>)> {
     Ok((alg, kid))
 }
 
-/// `base64url(header).base64url(payload)`, ready to be signed.
-pub fn signing_input(header_b64: &str, payload_json: &[u8]) -> String {
-    let mut out = String::with_capacity(header_b64.len() + 1 + payload_json.len() * 4 / 3 + 4);
+/// `base64url(header).base64url(payload)`, ready to be signed, with room
+/// for `extra` more bytes (the signature the caller appends).
+pub fn signing_input(header_b64: &str, payload_json: &[u8], extra: usize) -> String {
+    let encoded_len = payload_json.len().div_ceil(3) * 4;
+    let mut out = String::with_capacity(header_b64.len() + 1 + encoded_len + extra);
     out.push_str(header_b64);
     out.push('.');
     base64url::encode_into(payload_json, &mut out);

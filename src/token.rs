@@ -12,25 +12,31 @@ use pyo3::types::{PyDict, PyString};
 /// `os.urandom` would make, costs more than the rest of minting. The
 /// generator's one-time seeding is done ahead of time by `warm_random`.
 pub fn new_jti() -> String {
+    let mut hex = [0u8; 32];
+    write_jti(&mut hex);
+    hex.iter().map(|&b| char::from(b)).collect()
+}
+
+/// `new_jti` into a buffer, without allocating.
+fn write_jti(hex: &mut [u8; 32]) {
     let mut bytes = [0u8; 16];
     if !crate::rng::fill(&mut bytes) && getrandom::fill(&mut bytes).is_err() {
         bytes = fallback_random();
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let mut hex = String::with_capacity(32);
-    for byte in bytes {
-        hex.push(hex_digit(byte >> 4));
-        hex.push(hex_digit(byte & 0x0f));
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(bytes) {
+        if let [high, low] = pair {
+            *high = hex_digit(byte >> 4);
+            *low = hex_digit(byte & 0x0f);
+        }
     }
-    hex
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn hex_digit(nibble: u8) -> char {
-    HEX.get(usize::from(nibble & 0x0f))
-        .map_or('0', |&b| char::from(b))
+fn hex_digit(nibble: u8) -> u8 {
+    HEX.get(usize::from(nibble & 0x0f)).copied().unwrap_or(b'0')
 }
 
 fn fallback_random() -> [u8; 16] {
@@ -140,7 +146,11 @@ fn new_payload<'py>(
     payload.set_item(type_claim, token_type)?;
     payload.set_item(pyo3::intern!(py, "exp"), epoch_seconds(exp_us))?;
     payload.set_item(pyo3::intern!(py, "iat"), epoch_seconds(now_us))?;
-    payload.set_item(jti_claim, PyString::new(py, &new_jti()))?;
+    let mut hex = [0u8; 32];
+    write_jti(&mut hex);
+    // Hex digits are ASCII, so this never takes the empty fallback.
+    let jti = std::str::from_utf8(&hex).unwrap_or_default();
+    payload.set_item(jti_claim, PyString::new(py, jti))?;
     Ok(payload)
 }
 

@@ -142,3 +142,27 @@ def test_token_classes_mix_with_abstract_base_classes():
     token = AuditedAccess()
     assert token.audit() == "audited"
     assert AuditedAccess(str(token))["token_type"] == "access"
+
+
+def test_rebinding_the_shared_backend_is_honoured(raw):
+    AccessToken(raw)
+    other = TokenBackend("HS256", "another secret that signs nothing we issued")
+    with mock.patch("rest_framework_simplejwt.state.token_backend", other):
+        with pytest.raises(TokenError, match="Token is invalid"):
+            AccessToken(raw)
+        # Tokens minted meanwhile are signed by the replacement.
+        assert other.decode(str(AccessToken()))["token_type"] == "access"
+    assert AccessToken(raw)["user_id"] == "7"
+
+
+def test_changing_a_backend_attribute_is_honoured(raw):
+    backend = AccessToken().get_token_backend()
+    AccessToken(raw)
+    original = backend.signing_key
+    backend.signing_key = "a different secret entirely, for this test only"
+    try:
+        with pytest.raises(TokenError):
+            AccessToken(raw)
+    finally:
+        backend.signing_key = original
+    assert AccessToken(raw)["user_id"] == "7"

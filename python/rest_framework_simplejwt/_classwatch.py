@@ -1,26 +1,30 @@
-"""Noticing changes to classes whose methods the native fast paths skip.
+"""One counter for everything the native fast paths depend on.
 
-The token classes and ``TokenBackend`` cache native callables that stand in
-for their stock methods (``AccessToken(raw)`` decodes and verifies in one
-call instead of running ``decode`` and ``verify``). Those caches must not
-outlive a change to the classes: a subclass overriding a method is seen when
-the cache is built, and a method patched onto a class afterwards (as tests
-do with ``mock.patch.object``) bumps ``epoch`` through this metaclass, which
-makes every cache rebuild.
+The token classes cache native callables that stand in for their stock
+methods (``AccessToken(raw)`` decodes and verifies in one call instead of
+running ``TokenBackend.decode`` and ``Token.verify``). A cache entry records
+``epoch`` when it is built and is rebuilt when ``epoch`` has moved, which
+happens when:
 
-The metaclass derives from ABCMeta so that these classes can still be mixed
-with abstract base classes.
+* an attribute of a token class or of ``TokenBackend`` is assigned or
+  deleted after the class was created (a method patched with
+  ``mock.patch.object``, a lifetime changed): through ``WatchedClass``;
+* the settings change (``settings.APISettings``);
+* an attribute of a ``TokenBackend`` instance changes (its ``__setattr__``);
+* ``state.token_backend`` is rebound (the ``state`` module's ``__setattr__``).
+
+Checking one integer keeps the hot paths cheap; the metaclass derives from
+ABCMeta so that these classes can still be mixed with abstract base classes.
 """
 
 from abc import ABCMeta
 from typing import Any
 
-#: Bumped whenever an attribute of a watched class is assigned or deleted
-#: after the class was created.
+#: Moves on every change listed above.
 epoch = 0
 
 
-def _bump() -> None:
+def bump() -> None:
     global epoch
     epoch += 1
 
@@ -28,8 +32,8 @@ def _bump() -> None:
 class WatchedClass(ABCMeta):
     def __setattr__(cls, name: str, value: Any) -> None:
         super().__setattr__(name, value)
-        _bump()
+        bump()
 
     def __delattr__(cls, name: str) -> None:
         super().__delattr__(name)
-        _bump()
+        bump()

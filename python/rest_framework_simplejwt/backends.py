@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from . import _native
+from . import _classwatch, _native
 from ._classwatch import WatchedClass
 from .exceptions import TokenBackendError, TokenBackendExpiredToken
 from .jwks import JWK, PyJWKClient, PyJWKClientError
@@ -81,6 +81,7 @@ class TokenBackend(metaclass=WatchedClass):
         object.__setattr__(self, name, value)
         if changed:
             state["_version"] = self._version + 1
+            _classwatch.bump()
             if name in _ENGINE_INPUTS:
                 for cached in _ENGINE_CACHES:
                     state.pop(cached, None)

@@ -15,6 +15,7 @@ from django.test.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import APISettings as _APISettings
 
+from . import _classwatch
 from .utils import format_lazy
 
 USER_SETTINGS = getattr(settings, "SIMPLE_JWT", None)
@@ -140,12 +141,14 @@ class APISettings(_APISettings):
         super().__setattr__(attr, value)
         if changed:
             state["generation"] = state.get("generation", 0) + 1
+            _classwatch.bump()
 
     def __delattr__(self, attr: str) -> None:
         # Deleting a cached value is how callers (DRF's reload, and the test
         # helpers of many projects) say "this setting changed".
         super().__delattr__(attr)
         self.__dict__["generation"] = self.__dict__.get("generation", 0) + 1
+        _classwatch.bump()
 
 
 api_settings = APISettings(USER_SETTINGS, DEFAULTS, IMPORT_STRINGS)
@@ -155,6 +158,7 @@ def reload_api_settings(*args: Any, **kwargs: Any) -> None:
     if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY"):
         api_settings.reload()
         api_settings.generation += 1
+        _classwatch.bump()
 
 
 setting_changed.connect(reload_api_settings)

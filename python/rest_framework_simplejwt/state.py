@@ -1,10 +1,13 @@
 """The token backend shared by the token classes, built from the settings."""
 
 import contextlib
+import sys
+import types
 from typing import Any
 
 from django.test.signals import setting_changed
 
+from . import _classwatch
 from .backends import TokenBackend
 from .settings import api_settings
 
@@ -61,3 +64,19 @@ def _reconfigure_now(*args: Any, **kwargs: Any) -> None:
 # Connected after settings.reload_api_settings (imported above), so it runs
 # once api_settings has been reloaded.
 setting_changed.connect(_reconfigure_now)
+
+
+class _StateModule(types.ModuleType):
+    """Rebinding ``state.token_backend`` (``mock.patch`` does) moves the
+    fast paths' epoch, as the objects they cached came from the old one."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        _classwatch.bump()
+
+    def __delattr__(self, name: str) -> None:
+        super().__delattr__(name)
+        _classwatch.bump()
+
+
+sys.modules[__name__].__class__ = _StateModule

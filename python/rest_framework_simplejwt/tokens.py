@@ -114,31 +114,20 @@ class Token(metaclass=WatchedClass):
             # The fast paths' cache checks are inlined: this runs per token.
             if token is None:
                 entry = _mint_paths.get(cls)
-                if (
-                    entry is None
-                    or entry[0] != _classwatch.epoch
-                    or entry[1] != api_settings.generation
-                ):
+                if entry is None or entry[0] != _classwatch.epoch:
                     entry = _mint_path(cls)
-                if entry[2] is not None:
-                    self.payload = _native.mint(*entry[2], now)
+                if entry[1] is not None:
+                    self.payload = _native.mint(*entry[1], now)
                     return
             elif verify:
                 entry = _decode_paths.get(cls)
-                backend = state.token_backend
-                if (
-                    entry is None
-                    or entry[0] != _classwatch.epoch
-                    or entry[1] != api_settings.generation
-                    or entry[2] is not backend
-                    or entry[3] != backend._version
-                ):
+                if entry is None or entry[0] != _classwatch.epoch:
                     entry = _decode_path(cls)
-                if entry[4] is not None:
+                if entry[1] is not None:
                     # A stock class on a stock backend: decoding and
                     # Token.verify in one native call.
                     try:
-                        self.payload = entry[4](token, now)
+                        self.payload = entry[1](token, now)
                     except _native.JWTError as e:
                         raise _token_error(e) from e
                     return
@@ -221,20 +210,12 @@ class Token(metaclass=WatchedClass):
         """
         Signs and returns a token as a base64 encoded string.
         """
-        cls = type(self)
-        entry = _encode_paths.get(cls)
-        backend = state.token_backend
-        if (
-            entry is None
-            or entry[0] != _classwatch.epoch
-            or entry[1] != api_settings.generation
-            or entry[2] is not backend
-            or entry[3] != backend._version
-        ):
-            entry = _encode_path(cls)
-        if entry[4] is not None:
+        entry = _encode_paths.get(type(self))
+        if entry is None or entry[0] != _classwatch.epoch:
+            entry = _encode_path(type(self))
+        if entry[1] is not None:
             try:
-                return entry[4](self.payload)
+                return entry[1](self.payload)
             except _native.JWTError:
                 pass  # values for json.dumps, or a key error: the backend reports it
         return self.get_token_backend().encode(self.payload)
@@ -501,20 +482,16 @@ class RefreshToken(BlacklistMixin["RefreshToken"], Token):
         cls = self.access_token_class
         if aware_utcnow is _default_aware_utcnow:
             entry = _mint_paths.get(cls)
-            if (
-                entry is None
-                or entry[0] != _classwatch.epoch
-                or entry[1] != api_settings.generation
-            ):
+            if entry is None or entry[0] != _classwatch.epoch:
                 entry = _mint_path(cls)
-            if entry[2] is not None and entry[3]:
+            if entry[1] is not None and entry[2]:
                 # What the Python path below does, in one native call: a new
                 # payload expiring relative to this token, with its claims.
                 access = object.__new__(cls)
                 now = access._now_us = int(time.time() * 1_000_000 + 0.5)
                 access.token = None
                 access.payload = _native.mint_from(
-                    *entry[2], now, self._now_us, self.payload, self.no_copy_claims
+                    *entry[1], now, self._now_us, self.payload, self.no_copy_claims
                 )
                 return access
 
@@ -558,13 +535,12 @@ if hasattr(os, "register_at_fork"):
 # The native fast paths apply while a class keeps these methods as defined
 # here; an override anywhere in its MRO sends it down the Python path.
 
-# Each fast path is cached per class, with what it was built from: the class
-# epoch (any class attribute assigned since), the settings generation and,
-# for paths using it, the shared backend and its version. Any difference
-# rebuilds the entry; an entry holding None sends the class down the Python
-# path. Entries are tuples, read inline by the hot methods above:
-#   decode, encode: (class epoch, generation, backend, backend version, native)
-#   mint:           (class epoch, generation, mint arguments, may bypass __init__)
+# Each fast path is cached per class with the epoch it was built at
+# (_classwatch explains what moves it); an entry from an older epoch is
+# rebuilt, and an entry holding None sends the class down the Python path.
+# Entries are tuples read inline by the hot methods above:
+#   decode: (epoch, TokenDecoder)        encode: (epoch, engine.encode)
+#   mint:   (epoch, mint arguments, may build instances without __init__)
 # A fast path applies while a class keeps the methods it would skip as
 # defined here; an override anywhere in its MRO sends it down the Python path.
 
@@ -587,22 +563,18 @@ def _uses_settings_backend(cls: type) -> bool:
     )
 
 
-def _settings_backend() -> tuple[Any, int, Any]:
-    """The shared backend brought up to date, with what identifies its state.
-    A backend that is not a TokenBackend (a replacement, a mock) gets
-    generation -1, so entries built on it never match and never ask it for
-    the version it may not have."""
+def _stock_backend() -> Any:
+    """The shared backend, brought up to date with the settings, if it is a
+    TokenBackend (not a replacement or a mock); else None."""
     backend = state.current_token_backend()
-    if isinstance(backend, state.TokenBackend):
-        return backend, api_settings.generation, backend._version
-    return backend, -1, None
+    return backend if isinstance(backend, state.TokenBackend) else None
 
 
 def _decode_path(cls: type) -> tuple:
-    backend, generation, version = _settings_backend()
+    backend = _stock_backend()
     decoder = None
     if (
-        generation != -1
+        backend is not None
         and cls.__init__ in _STOCK_INITS
         and cls.token_type is not None
         and _uses_settings_backend(cls)
@@ -610,13 +582,8 @@ def _decode_path(cls: type) -> tuple:
         rules = _verify_rules(cls)
         if rules is not None:
             decoder = backend._token_decoder(*rules)
-    entry = _decode_paths[cls] = (
-        _classwatch.epoch,
-        generation,
-        backend,
-        version,
-        decoder,
-    )
+    # The epoch is read last: bringing the backend up to date may move it.
+    entry = _decode_paths[cls] = (_classwatch.epoch, decoder)
     return entry
 
 
@@ -642,32 +609,21 @@ def _mint_path(cls: type) -> tuple:
     bypass_init = (
         cls.__init__ is _STOCK["__init__"] and cls.__setitem__ is _STOCK["__setitem__"]
     )
-    entry = _mint_paths[cls] = (
-        _classwatch.epoch,
-        api_settings.generation,
-        mint,
-        bypass_init,
-    )
+    entry = _mint_paths[cls] = (_classwatch.epoch, mint, bypass_init)
     return entry
 
 
 def _encode_path(cls: type) -> tuple:
-    backend, generation, version = _settings_backend()
+    backend = _stock_backend()
     encode = None
     if (
-        generation != -1
+        backend is not None
         and _uses_settings_backend(cls)
         and backends.is_stock(backend, "encode")
     ):
         with contextlib.suppress(TokenBackendError):  # reported when used
             encode = backend._engine.encode
-    entry = _encode_paths[cls] = (
-        _classwatch.epoch,
-        generation,
-        backend,
-        version,
-        encode,
-    )
+    entry = _encode_paths[cls] = (_classwatch.epoch, encode)
     return entry
 
 
