@@ -94,7 +94,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(token::mint, m)?)?;
     m.add_function(wrap_pyfunction!(token::copy_claims, m)?)?;
-    m.add_function(wrap_pyfunction!(token::mint_from, m)?)?;
+    m.add_function(wrap_pyfunction!(token::new_token, m)?)?;
     m.add_function(wrap_pyfunction!(token::py_new_jti, m)?)?;
     m.add_function(wrap_pyfunction!(token::timedelta_us, m)?)?;
     m.add_function(wrap_pyfunction!(token::warm_random, m)?)?;

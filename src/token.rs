@@ -3,7 +3,8 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyType};
 
 /// A random UUID4 as 32 lowercase hex digits, like `uuid4().hex`.
 ///
@@ -105,33 +106,51 @@ pub fn mint<'py>(
     )
 }
 
-/// `RefreshToken.access_token` in one call: a new payload whose `exp` is
-/// `lifetime_us` after `exp_from_us` (the refresh token's creation, so the
-/// pair expires together), followed by every claim of `source` not named
-/// in `skip`.
+/// A token instance built without running `__init__`, for classes whose
+/// `__init__` is the stock one (the caller checks): what `cls()` would make,
+/// with `token`, `_now_us` and `payload` set in `__init__`'s order.
+///
+/// The payload is `mint`'s, except that `exp` counts from `exp_from_us`
+/// when given (`RefreshToken.access_token`: the pair expires relative to the
+/// refresh token's creation) and the claims of `source` not named in `skip`
+/// follow.
 #[pyfunction]
+#[pyo3(signature = (cls, type_claim, token_type, lifetime_us, jti_claim, now_us, exp_from_us=None, source=None, skip=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn mint_from<'py>(
+pub fn new_token<'py>(
     py: Python<'py>,
+    cls: &Bound<'py, PyType>,
     type_claim: &Bound<'py, PyAny>,
     token_type: &Bound<'py, PyAny>,
     lifetime_us: i64,
     jti_claim: &Bound<'py, PyAny>,
     now_us: i64,
-    exp_from_us: i64,
-    source: &Bound<'py, PyDict>,
-    skip: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
+    exp_from_us: Option<i64>,
+    source: Option<&Bound<'py, PyDict>>,
+    skip: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    static OBJECT_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let object_new = OBJECT_NEW.get_or_try_init(py, || {
+        py.get_type::<PyAny>()
+            .getattr(pyo3::intern!(py, "__new__"))
+            .map(Bound::unbind)
+    })?;
     let payload = new_payload(
         py,
         type_claim,
         token_type,
         jti_claim,
-        exp_from_us.saturating_add(lifetime_us),
+        exp_from_us.unwrap_or(now_us).saturating_add(lifetime_us),
         now_us,
     )?;
-    copy_claims(source, &payload, skip)?;
-    Ok(payload)
+    if let (Some(source), Some(skip)) = (source, skip) {
+        copy_claims(source, &payload, skip)?;
+    }
+    let token = object_new.bind(py).call1((cls,))?;
+    token.setattr(pyo3::intern!(py, "token"), py.None())?;
+    token.setattr(pyo3::intern!(py, "_now_us"), now_us)?;
+    token.setattr(pyo3::intern!(py, "payload"), payload)?;
+    Ok(token)
 }
 
 fn new_payload<'py>(

@@ -166,3 +166,62 @@ def test_changing_a_backend_attribute_is_honoured(raw):
     finally:
         backend.signing_key = original
     assert AccessToken(raw)["user_id"] == "7"
+
+
+class _User:
+    """Enough of a user for Token.for_user."""
+
+    id = 42
+    is_active = True
+    password = "x"
+
+
+def test_for_user_builds_what_the_python_path_builds():
+    token = AccessToken.for_user(_User())
+    assert type(token) is AccessToken
+    assert token.token is None
+    assert list(token.payload) == ["token_type", "exp", "iat", "jti", "user_id"]
+    assert token["user_id"] == "42"
+    assert token["exp"] - token["iat"] == AccessToken.lifetime.total_seconds()
+    assert token.current_time.timestamp() == pytest.approx(token["iat"], abs=1)
+    # It decodes as any other token of the class.
+    assert AccessToken(str(token))["user_id"] == "42"
+
+
+def test_for_user_honours_an_overridden_setitem():
+    class Tagged(AccessToken):
+        def __setitem__(self, key, value):
+            super().__setitem__(key, f"tagged:{value}")
+
+    assert Tagged.for_user(_User())["user_id"] == "tagged:42"
+
+
+def test_for_user_honours_an_overridden_init():
+    class Marked(AccessToken):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.marked = True
+
+    assert Marked.for_user(_User()).marked is True
+
+
+def test_for_user_honours_a_patched_init():
+    seen = []
+    original = Token.__init__
+
+    def spy(self, *args, **kwargs):
+        seen.append(type(self))
+        original(self, *args, **kwargs)
+
+    with mock.patch.object(Token, "__init__", spy):
+        AccessToken.for_user(_User())
+    assert seen == [AccessToken]
+
+
+def test_for_user_refuses_an_abstract_class():
+    class Abstract(abc.ABC, AccessToken):
+        @abc.abstractmethod
+        def extra(self): ...
+
+    with pytest.raises(TypeError, match="abstract"):
+        Abstract.for_user(_User())

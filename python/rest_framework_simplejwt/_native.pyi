@@ -5,10 +5,12 @@ the module's stay the same.
 """
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 ALGORITHMS: Final[list[str]]
 """Names of the algorithms the engine implements."""
+
+_T = TypeVar("_T")
 
 MAX_TOKEN_BYTES: Final[int]
 """Tokens longer than this are refused before any decoding."""
@@ -115,18 +117,21 @@ def mint(
     """A new token payload: type, ``exp`` (``lifetime_us`` after ``now_us``),
     ``iat`` and a new id."""
 
-def mint_from(
+def new_token(
+    cls: type[_T],
     type_claim: Any,
     token_type: Any,
     lifetime_us: int,
     jti_claim: Any,
     now_us: int,
-    exp_from_us: int,
-    source: dict[Any, Any],
-    skip: Any,
-) -> dict[Any, Any]:
-    """``mint`` with ``exp`` counted from ``exp_from_us``, then the claims
-    of ``source`` not named in ``skip``."""
+    exp_from_us: int | None = None,
+    source: dict[Any, Any] | None = None,
+    skip: Any = None,
+) -> _T:
+    """``cls()`` for a class with the stock ``__init__``, without running it:
+    ``token``, ``_now_us`` and a ``mint`` payload set, ``exp`` counted from
+    ``exp_from_us`` when given, then the claims of ``source`` not named in
+    ``skip``."""
 
 def copy_claims(source: dict[Any, Any], target: dict[Any, Any], skip: Any) -> None:
     """Copies the claims of ``source`` not named in ``skip`` into ``target``."""

@@ -334,8 +334,19 @@ class Token(metaclass=WatchedClass):
 
         user_id = str(getattr(user, api_settings.USER_ID_FIELD))
 
-        token = cls()
-        token[api_settings.USER_ID_CLAIM] = user_id
+        entry = _mint_paths.get(cls)
+        if entry is None or entry[0] != _classwatch.epoch:
+            entry = _mint_path(cls)
+        if entry[1] is not None and entry[2] and aware_utcnow is _default_aware_utcnow:
+            # What cls() and the item assignment below do, without running
+            # the stock __init__ and __setitem__ through Python.
+            token = _native.new_token(
+                cls, *entry[1], int(time.time() * 1_000_000 + 0.5)
+            )
+            token.payload[api_settings.USER_ID_CLAIM] = user_id
+        else:
+            token = cls()
+            token[api_settings.USER_ID_CLAIM] = user_id
 
         if api_settings.CHECK_REVOKE_TOKEN:
             token[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(
@@ -486,14 +497,16 @@ class RefreshToken(BlacklistMixin["RefreshToken"], Token):
                 entry = _mint_path(cls)
             if entry[1] is not None and entry[2]:
                 # What the Python path below does, in one native call: a new
-                # payload expiring relative to this token, with its claims.
-                access = object.__new__(cls)
-                now = access._now_us = int(time.time() * 1_000_000 + 0.5)
-                access.token = None
-                access.payload = _native.mint_from(
-                    *entry[1], now, self._now_us, self.payload, self.no_copy_claims
+                # instance whose payload expires relative to this token, with
+                # its claims.
+                return _native.new_token(
+                    cls,
+                    *entry[1],
+                    int(time.time() * 1_000_000 + 0.5),
+                    self._now_us,
+                    self.payload,
+                    self.no_copy_claims,
                 )
-                return access
 
         access = cls()
 
@@ -540,7 +553,8 @@ if hasattr(os, "register_at_fork"):
 # rebuilt, and an entry holding None sends the class down the Python path.
 # Entries are tuples read inline by the hot methods above:
 #   decode: (epoch, TokenDecoder)        encode: (epoch, engine.encode)
-#   mint:   (epoch, mint arguments, may build instances without __init__)
+#   mint:   (epoch, mint arguments, may build instances without __init__:
+#            for_user and RefreshToken.access_token then use new_token)
 # A fast path applies while a class keeps the methods it would skip as
 # defined here; an override anywhere in its MRO sends it down the Python path.
 
@@ -607,7 +621,10 @@ def _mint_path(cls: type) -> tuple:
     # RefreshToken.access_token may build the instance itself when __init__
     # would do nothing else, and copy claims past a stock __setitem__.
     bypass_init = (
-        cls.__init__ is _STOCK["__init__"] and cls.__setitem__ is _STOCK["__setitem__"]
+        cls.__init__ is _STOCK["__init__"]
+        and cls.__setitem__ is _STOCK["__setitem__"]
+        and cls.__new__ is object.__new__
+        and not getattr(cls, "__abstractmethods__", None)
     )
     entry = _mint_paths[cls] = (_classwatch.epoch, mint, bypass_init)
     return entry
