@@ -427,6 +427,12 @@ def main() -> int:
     markdown = report.markdown(results)
     (args.output / "results.md").write_text(markdown)
     (args.output / "README-snippet.md").write_text(report.snippet(results))
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    # The README's Performance section shows a run written to bench/.
+    if args.output.resolve() == Path(__file__).resolve().parent and (
+        report.update_readme(readme, report.snippet(results))
+    ):
+        log(f"updated the Performance section of {readme}")
     print(markdown)
     log(
         f"wrote {args.output / 'results.md'}; make bench took {results['elapsed_s'] / 60:.1f} min"
