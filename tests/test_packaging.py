@@ -113,3 +113,33 @@ def test_pip_install_from_the_source_tree(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0.1.0"
+
+
+def test_importing_authentication_leaves_django_test_unloaded():
+    # django.test (the test client, TestCase, unittest) costs a server tens
+    # of milliseconds at start-up; setting_changed lives in django.core.
+    script = textwrap.dedent(
+        """
+        import sys
+        import django
+        from django.conf import settings
+        settings.configure(
+            SECRET_KEY="k" * 50,
+            INSTALLED_APPS=[
+                "django.contrib.contenttypes",
+                "django.contrib.auth",
+                "rest_framework",
+                "rest_framework_simplejwt",
+                "rest_framework_simplejwt.token_blacklist",
+            ],
+        )
+        django.setup()
+        import rest_framework_simplejwt.authentication
+        import rest_framework_simplejwt.views
+        print(sorted(m for m in sys.modules if m.startswith("django.test")))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ import sys
 import types
 from typing import Any
 
-from django.test.signals import setting_changed
+from django.core.signals import setting_changed
 
 from . import _classwatch
 from .backends import TokenBackend
