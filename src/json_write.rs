@@ -38,26 +38,29 @@ fn write(value: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> Result<()
     } else if let Ok(dict) = value.cast_exact::<PyDict>() {
         write_dict(dict, out, depth)?;
     } else if let Ok(list) = value.cast_exact::<PyList>() {
-        out.push(b'[');
-        for (i, item) in list.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write(&item, out, depth + 1)?;
-        }
-        out.push(b']');
+        write_array(list.iter(), out, depth)?;
     } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
-        out.push(b'[');
-        for (i, item) in tuple.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write(&item, out, depth + 1)?;
-        }
-        out.push(b']');
+        write_array(tuple.iter(), out, depth)?;
     } else {
         return Err(Error::Unencodable);
     }
+    Ok(())
+}
+
+/// A list or tuple, as a JSON array.
+fn write_array<'py>(
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    out: &mut Vec<u8>,
+    depth: usize,
+) -> Result<()> {
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(&item, out, depth + 1)?;
+    }
+    out.push(b']');
     Ok(())
 }
 
