@@ -10,6 +10,7 @@ installed, so no token operation writes to the database.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 KEYS = Path(__file__).resolve().parent.parent / "tests" / "keys"
@@ -42,6 +43,10 @@ def simple_jwt_settings(algorithm: str) -> dict:
         "VERIFYING_KEY": verifying,
         "ROTATE_REFRESH_TOKENS": False,
         "UPDATE_LAST_LOGIN": False,
+        # The tokens a worker mints at start-up must outlive the longest
+        # run (make bench FULL=1); benches/floor.rs uses the same lifetimes.
+        "ACCESS_TOKEN_LIFETIME": timedelta(hours=2),
+        "SLIDING_TOKEN_LIFETIME": timedelta(hours=2),
     }
 
 
