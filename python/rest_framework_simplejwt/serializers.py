@@ -187,17 +187,20 @@ def _check_token_user(serializer: serializers.Serializer, token: Token) -> None:
     if not user_id:
         return
 
-    no_active_account = exceptions.AuthenticationFailed(
-        serializer.error_messages["no_active_account"], "no_active_account"
-    )
+    def no_active_account() -> exceptions.AuthenticationFailed:
+        # Built only when refusing: rendering the message costs a translation.
+        return exceptions.AuthenticationFailed(
+            serializer.error_messages["no_active_account"], "no_active_account"
+        )
+
     user_model = _user_model()
     try:
         user = user_model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
     except (user_model.DoesNotExist, *_UNUSABLE_USER_ID) as e:
-        raise no_active_account from e
+        raise no_active_account() from e
 
     if not api_settings.USER_AUTHENTICATION_RULE(user):
-        raise no_active_account
+        raise no_active_account()
 
     if api_settings.CHECK_REVOKE_TOKEN and token.payload.get(
         api_settings.REVOKE_TOKEN_CLAIM
