@@ -2,8 +2,8 @@
 
 micro.py and probes.py run unchanged in the upstream venv and in ours; both
 import this, so the two packages see exactly the same settings: SQLite in
-memory, one user row, simplejwt's default lifetimes and claims, and the keys
-of tests/keys/ (a 64-byte secret for HS256). The blacklist app is not
+memory, one user row, simplejwt's default claims, access and sliding tokens
+living 2 hours (longer than any run), and the keys of tests/keys/ (a 64-byte secret for HS256). The blacklist app is not
 installed, so no token operation writes to the database.
 """
 
@@ -14,8 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 KEYS = Path(__file__).resolve().parent.parent / "tests" / "keys"
-
-ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 
 # 64 bytes; benches/floor.rs uses the same secret.
 HS256_SECRET = "bench-hs256-secret-000000000000000000000000000000000000000000064"

@@ -17,14 +17,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FixedLocator, NullLocator  # noqa: E402
+from report import ALGORITHMS  # noqa: E402
 
-ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 COLORS = {
     "HS256": "#d95f02",
     "RS256": "#1b9e77",
     "ES256": "#7570b3",
     "EdDSA": "#e7298a",
 }
+# The operations of report.OPERATIONS, with labels that fit under a bar.
 OPERATIONS = (
     ("access_token", "AccessToken(raw)"),
     ("untyped_token", "UntypedToken(raw)"),

@@ -30,27 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 
 import _django
-
-# (id, what the results table calls it); benches/floor.rs uses the same ids.
-OPERATIONS = (
-    ("access_token", "AccessToken(raw)"),
-    ("untyped_token", "UntypedToken(raw)"),
-    ("stateless_auth", "JWTStatelessUserAuthentication().authenticate(request)"),
-    ("db_auth", "JWTAuthentication().authenticate(request), SQLite user"),
-    ("login", "login's worth: for_user + str(refresh) + str(access)"),
-    ("access_from_refresh", "str(refresh.access_token)"),
-    ("refresh", "TokenRefreshSerializer.is_valid(), rotation off"),
-    ("refresh_rotate", "TokenRefreshSerializer.is_valid(), rotation on"),
-    ("sliding_refresh", "TokenRefreshSlidingSerializer.is_valid()"),
-)
-
-# Django work that some operations include and the Rust floor cannot: the
-# same in both venvs (a control), and added to the floor of those rows.
-BASELINES = (
-    ("orm_user_get", "User.objects.get(pk=...) (SQLite in memory)"),
-    ("drf_refresh_shape", "a DRF Serializer shaped like TokenRefreshSerializer"),
-    ("drf_sliding_shape", "a DRF Serializer shaped like TokenRefreshSlidingSerializer"),
-)
+from report import ALGORITHMS, BASELINES, OPERATIONS
 
 Operation = tuple[Callable[[], object], Callable[[], AbstractContextManager]]
 
@@ -102,15 +82,18 @@ def build_operations(algorithm: str) -> dict[str, Operation]:
         token = RefreshToken.for_user(user)
         return str(token), str(token.access_token)
 
-    def refresh_pair() -> dict:
-        serializer = TokenRefreshSerializer(data={"refresh": refresh_raw})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+    def validated(serializer_class: type, data: dict) -> Callable[[], dict]:
+        """A serializer validating ``data``, as a view would run it."""
 
-    def sliding_refresh() -> dict:
-        serializer = TokenRefreshSlidingSerializer(data={"token": sliding_raw})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        def run() -> dict:
+            serializer = serializer_class(data=data)
+            serializer.is_valid(raise_exception=True)
+            return serializer.validated_data
+
+        return run
+
+    refresh_pair = validated(TokenRefreshSerializer, {"refresh": refresh_raw})
+    sliding_refresh = validated(TokenRefreshSlidingSerializer, {"token": sliding_raw})
 
     @contextmanager
     def rotating() -> Iterator[None]:
@@ -144,15 +127,8 @@ def build_operations(algorithm: str) -> dict[str, Operation]:
     def orm_user_get() -> object:
         return user_model.objects.get(pk=user.pk)
 
-    def drf_refresh_shape() -> dict:
-        serializer = RefreshShape(data={"refresh": refresh_raw})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def drf_sliding_shape() -> dict:
-        serializer = SlidingShape(data={"token": sliding_raw})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+    drf_refresh_shape = validated(RefreshShape, {"refresh": refresh_raw})
+    drf_sliding_shape = validated(SlidingShape, {"token": sliding_raw})
 
     operations: dict[str, Operation] = {
         "access_token": (lambda: AccessToken(access_raw), nullcontext),
@@ -204,7 +180,7 @@ def measure(operation: Operation, batch_s: float, batches: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--algorithm", choices=_django.ALGORITHMS, required=True)
+    parser.add_argument("--algorithm", choices=ALGORITHMS, required=True)
     parser.add_argument(
         "--once", action="store_true", help="measure every operation once, print, exit"
     )

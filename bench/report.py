@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from statistics import median
 
+# The algorithms, operations and control rows of every run, in table order;
+# run.py, micro.py, _django.py and chart.py take them from here, and
+# benches/floor.rs uses the same operation ids.
 ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 
 OPERATIONS = (
@@ -513,7 +516,10 @@ README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
 
 
-def update_readme(readme: Path, section: str) -> bool:
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def update_readme(section: str, readme: Path = README) -> bool:
     """Puts ``section`` between the README's bench markers; False (and the
     README untouched) when the markers are missing."""
     text = readme.read_text()
@@ -535,7 +541,7 @@ def main() -> None:
     (path.parent / "results.md").write_text(markdown(results))
     (path.parent / "README-snippet.md").write_text(snippet(results))
     if path.parent.resolve() == Path(__file__).parent.resolve():
-        update_readme(Path(__file__).parent.parent / "README.md", snippet(results))
+        update_readme(snippet(results))
 
 
 if __name__ == "__main__":

@@ -35,20 +35,10 @@ import report
 from envs import REPO, clean_env, log
 
 BENCH = REPO / "bench"
-ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
-# Ids shared with micro.py and benches/floor.rs; baselines have no floor.
-OPERATIONS = (
-    "access_token",
-    "untyped_token",
-    "stateless_auth",
-    "db_auth",
-    "login",
-    "access_from_refresh",
-    "refresh",
-    "refresh_rotate",
-    "sliding_refresh",
-)
-BASELINES = ("orm_user_get", "drf_refresh_shape", "drf_sliding_shape")
+ALGORITHMS = report.ALGORITHMS
+# Ids: the floor (benches/floor.rs) measures OPERATIONS; baselines have none.
+OPERATIONS = tuple(name for name, _ in report.OPERATIONS)
+BASELINES = tuple(name for name, _ in report.BASELINES)
 MEASURED = ("upstream", "ours")
 
 MODES = {
@@ -427,12 +417,11 @@ def main() -> int:
     markdown = report.markdown(results)
     (args.output / "results.md").write_text(markdown)
     (args.output / "README-snippet.md").write_text(report.snippet(results))
-    readme = Path(__file__).resolve().parent.parent / "README.md"
     # The README's Performance section shows a run written to bench/.
-    if args.output.resolve() == Path(__file__).resolve().parent and (
-        report.update_readme(readme, report.snippet(results))
+    if args.output.resolve() == BENCH.resolve() and report.update_readme(
+        report.snippet(results)
     ):
-        log(f"updated the Performance section of {readme}")
+        log(f"updated the Performance section of {report.README}")
     print(markdown)
     log(
         f"wrote {args.output / 'results.md'}; make bench took {results['elapsed_s'] / 60:.1f} min"
