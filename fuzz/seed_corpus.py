@@ -28,10 +28,15 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "tests" / "keys"
+
+# tests/engine_support.py imports only the standard library and cryptography.
+sys.path.insert(0, str(ROOT))
+from tests.engine_support import public_jwk  # noqa: E402
+
 # fuzz_targets/decode.rs verifies HS256 with this secret.
 HMAC_SECRET = b"fuzz-hmac-secret-0123456789abcdef0123456789abcdef0123456789abcde"
 NOW = 1_900_000_000
@@ -200,36 +205,6 @@ def decode_seeds() -> list[bytes]:
     return seeds
 
 
-def jwk_of(public) -> dict:
-    def number(value: int, length: int | None = None) -> str:
-        length = length or (value.bit_length() + 7) // 8
-        return b64url(value.to_bytes(length, "big"))
-
-    if isinstance(public, rsa.RSAPublicKey):
-        numbers = public.public_numbers()
-        return {"kty": "RSA", "n": number(numbers.n), "e": number(numbers.e)}
-    if isinstance(public, ec.EllipticCurvePublicKey):
-        size = (public.curve.key_size + 7) // 8
-        numbers = public.public_numbers()
-        crv = {
-            "secp256r1": "P-256",
-            "secp384r1": "P-384",
-            "secp521r1": "P-521",
-            "secp256k1": "secp256k1",
-        }[public.curve.name]
-        return {
-            "kty": "EC",
-            "crv": crv,
-            "x": number(numbers.x, size),
-            "y": number(numbers.y, size),
-        }
-    raw = public.public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    crv = "Ed25519" if isinstance(public, ed25519.Ed25519PublicKey) else "Ed448"
-    return {"kty": "OKP", "crv": crv, "x": b64url(raw)}
-
-
 def pem_body(text: bytes) -> tuple[str, bytes]:
     lines = text.decode().strip().splitlines()
     label = lines[0].removeprefix("-----BEGIN ").removesuffix("-----")
@@ -258,7 +233,7 @@ def key_parser_seeds() -> list[bytes]:
                 seeds.append(prefix + b"\x01" + bytes([LABELS.index(label)]) + der)
             if "public" in name:
                 public = serialization.load_pem_public_key(text)
-                jwk = {**jwk_of(public), "alg": alg, "use": "sig"}
+                jwk = {**public_jwk(public), "alg": alg, "use": "sig"}
                 seeds.append(prefix + b"\x02" + json.dumps(jwk).encode())
                 seeds.append(
                     prefix

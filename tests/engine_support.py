@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+
 KEYS_DIR = Path(__file__).resolve().parent / "keys"
 
 # Long enough for every HS* algorithm (RFC 7518 3.2), so PyJWT does not warn.
@@ -80,6 +83,41 @@ def simple_jwt(alg: str, **extra: Any) -> dict[str, Any]:
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def public_jwk(public: Any) -> dict[str, str]:
+    """The JWK members of a cryptography public key (RSA, EC, Ed25519, Ed448),
+    without ``kid``, ``use`` or ``alg``."""
+
+    def number(value: int, length: int | None = None) -> str:
+        length = length or (value.bit_length() + 7) // 8
+        return b64url(value.to_bytes(length, "big"))
+
+    if isinstance(public, rsa.RSAPublicKey):
+        numbers = public.public_numbers()
+        return {"kty": "RSA", "n": number(numbers.n), "e": number(numbers.e)}
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        size = (public.curve.key_size + 7) // 8
+        numbers = public.public_numbers()
+        crv = {
+            "secp256r1": "P-256",
+            "secp384r1": "P-384",
+            "secp521r1": "P-521",
+            "secp256k1": "secp256k1",
+        }[public.curve.name]
+        return {
+            "kty": "EC",
+            "crv": crv,
+            "x": number(numbers.x, size),
+            "y": number(numbers.y, size),
+        }
+    if isinstance(public, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
+        raw = public.public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        crv = "Ed25519" if isinstance(public, ed25519.Ed25519PublicKey) else "Ed448"
+        return {"kty": "OKP", "crv": crv, "x": b64url(raw)}
+    raise TypeError(f"no JWK form for {type(public).__name__}")
 
 
 def b64url_decode(segment: str) -> bytes:

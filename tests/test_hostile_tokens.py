@@ -71,7 +71,7 @@ from rest_framework_simplejwt.exceptions import (
 )
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, SlidingToken
 from tests.engine_support import b64url, signing_key, simple_jwt, verifying_key
-from tests.test_jwks import JWKSServer, jwk_of
+from tests.test_jwks import jwk_of
 
 BOUND_S = 0.050
 INVALID = "Token is invalid"
@@ -656,15 +656,6 @@ def test_kid_never_selects_a_key_without_jwk_url():
             INVALID,
             "signature",
         )
-
-
-@pytest.fixture
-def jwks_server():
-    server = JWKSServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.mark.parametrize(

@@ -7,16 +7,14 @@ serving a key set built from tests/keys, and counts the requests it serves.
 import functools
 import json
 import socket
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import override_settings
 
 from rest_framework_simplejwt import state
@@ -24,14 +22,9 @@ from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.jwks import PyJWKClient
 from rest_framework_simplejwt.tokens import AccessToken, UntypedToken
-from tests.engine_support import b64url, pem
+from tests.engine_support import b64url, pem, public_jwk
 
 # -- key sets ----------------------------------------------------------------------
-
-
-def _int_bytes(value: int, length: int | None = None) -> bytes:
-    length = length or (value.bit_length() + 7) // 8
-    return value.to_bytes(length, "big")
 
 
 @functools.cache
@@ -42,37 +35,8 @@ def loaded(private_pem: str):
 
 def jwk_of(private_pem: str, kid: str, **members) -> dict:
     """The public JWK of a PEM private key, built with cryptography."""
-    public = loaded(private_pem).public_key()
-    if isinstance(public, rsa.RSAPublicKey):
-        numbers = public.public_numbers()
-        jwk = {
-            "kty": "RSA",
-            "n": b64url(_int_bytes(numbers.n)),
-            "e": b64url(_int_bytes(numbers.e)),
-        }
-    elif isinstance(public, ec.EllipticCurvePublicKey):
-        size = (public.curve.key_size + 7) // 8
-        numbers = public.public_numbers()
-        crv = {
-            "secp256r1": "P-256",
-            "secp384r1": "P-384",
-            "secp521r1": "P-521",
-            "secp256k1": "secp256k1",
-        }[public.curve.name]
-        jwk = {
-            "kty": "EC",
-            "crv": crv,
-            "x": b64url(_int_bytes(numbers.x, size)),
-            "y": b64url(_int_bytes(numbers.y, size)),
-        }
-    elif isinstance(public, ed25519.Ed25519PublicKey):
-        raw = public.public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw)}
-    else:  # pragma: no cover - the test keys are the ones above
-        raise TypeError(type(public))
-    return {**jwk, "kid": kid, "use": "sig", **members}
+    public = public_jwk(loaded(private_pem).public_key())
+    return {**public, "kid": kid, "use": "sig", **members}
 
 
 def fresh_rsa_pem() -> str:
@@ -123,59 +87,6 @@ def unsigned_with_kid(kid: str) -> str:
     comes before any signature check."""
     header = b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": kid}).encode())
     return f"{header}.{b64url(json.dumps(claims()).encode())}.{b64url(bytes(256))}"
-
-
-# -- the server ----------------------------------------------------------------------
-
-
-class JWKSServer:
-    def __init__(self) -> None:
-        self.keys: list[dict] = []
-        self.body: bytes | None = None  # served instead of the key set if set
-        self.status = 200
-        self.requests = 0
-        self.paths: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                server.requests += 1
-                server.paths.append(self.path)
-                body = server.body
-                if body is None:
-                    body = json.dumps({"keys": server.keys}).encode()
-                self.send_response(server.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = (
-            f"http://127.0.0.1:{self.httpd.server_address[1]}/.well-known/jwks.json"
-        )
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, args=(0.05,), daemon=True
-        )
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
-
-
-@pytest.fixture
-def jwks_server():
-    server = JWKSServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
