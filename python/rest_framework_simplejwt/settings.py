@@ -140,13 +140,22 @@ class APISettings(_APISettings):
         changed = attr in state and attr.isupper() and state[attr] is not value
         super().__setattr__(attr, value)
         if changed:
-            state["generation"] = state.get("generation", 0) + 1
-            _classwatch.bump()
+            self._changed()
 
     def __delattr__(self, attr: str) -> None:
         # Deleting a cached value is how callers (DRF's reload, and the test
         # helpers of many projects) say "this setting changed".
         super().__delattr__(attr)
+        self._changed()
+
+    def reload(self) -> None:
+        super().reload()
+        # Even when nothing had been read yet, the settings may differ now.
+        self._changed()
+
+    def _changed(self) -> None:
+        """Moves ``generation`` (what the settings' dependants compare) and the
+        fast paths' epoch."""
         self.__dict__["generation"] = self.__dict__.get("generation", 0) + 1
         _classwatch.bump()
 
@@ -157,8 +166,6 @@ api_settings = APISettings(USER_SETTINGS, DEFAULTS, IMPORT_STRINGS)
 def reload_api_settings(*args: Any, **kwargs: Any) -> None:
     if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY"):
         api_settings.reload()
-        api_settings.generation += 1
-        _classwatch.bump()
 
 
 setting_changed.connect(reload_api_settings)
