@@ -71,16 +71,13 @@ class TokenBackend(metaclass=WatchedClass):
         self.leeway = leeway
         self.json_encoder = json_encoder
 
-    # Bumped by every attribute assignment, so callers caching something
-    # derived from this backend (the token classes' decoders) can tell.
-    _version = 0
-
     def __setattr__(self, name: str, value: Any) -> None:
+        # A changed attribute moves the fast paths' epoch: the token classes
+        # cache decoders and encoders built from this backend.
         state = self.__dict__
         changed = name not in state or not _same(state[name], value)
         object.__setattr__(self, name, value)
         if changed:
-            state["_version"] = self._version + 1
             _classwatch.bump()
             if name in _ENGINE_INPUTS:
                 for cached in _ENGINE_CACHES:

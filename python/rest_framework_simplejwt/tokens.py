@@ -545,9 +545,6 @@ _native.warm_random()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_native.warm_random)
 
-# The native fast paths apply while a class keeps these methods as defined
-# here; an override anywhere in its MRO sends it down the Python path.
-
 # Each fast path is cached per class with the epoch it was built at
 # (_classwatch explains what moves it); an entry from an older epoch is
 # rebuilt, and an entry holding None sends the class down the Python path.
@@ -618,8 +615,9 @@ def _mint_path(cls: type) -> tuple:
             lifetime // _ONE_MICROSECOND,
             api_settings.JTI_CLAIM,
         )
-    # RefreshToken.access_token may build the instance itself when __init__
-    # would do nothing else, and copy claims past a stock __setitem__.
+    # for_user and RefreshToken.access_token may build the instance
+    # themselves when __init__ would do nothing else, and set claims past a
+    # stock __setitem__.
     bypass_init = (
         cls.__init__ is _STOCK["__init__"]
         and cls.__setitem__ is _STOCK["__setitem__"]
