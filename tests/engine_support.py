@@ -9,6 +9,8 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 KEYS_DIR = Path(__file__).resolve().parent / "keys"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def child_environment(base: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """``base`` for a child process running ``python -m tests.<module>`` with
+    the test settings, from any working directory."""
+    return {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
 
 # Long enough for every HS* algorithm (RFC 7518 3.2), so PyJWT does not warn.
 HMAC_SECRET = "engine-tests-hmac-secret-" + "0123456789abcdef" * 3

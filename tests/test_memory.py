@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine_support import child_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 MAX_GROWTH = 3 * 1024 * 1024
 CHECKPOINTS = 8
@@ -45,13 +47,7 @@ WORKLOADS = {
 @pytest.mark.parametrize("workload", list(WORKLOADS))
 def test_resident_memory_stays_flat(workload):
     warm_up, iterations = WORKLOADS[workload]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
-        ),
-    }
+    env = child_environment()
     child = subprocess.run(
         [
             sys.executable,

@@ -44,6 +44,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import engine_support
+
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = 8
 NATURAL_RUNS = 10
@@ -96,14 +98,12 @@ def postgres_environment() -> dict[str, str]:
 
 
 def child_environment(database: str, tmp_path: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("PG", "SIMPLEJWT_TEST_"))
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+    env = engine_support.child_environment(
+        {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("PG", "SIMPLEJWT_TEST_"))
+        }
     )
     if database == "sqlite":
         env["SIMPLEJWT_TEST_SQLITE_FILE"] = str(tmp_path / "race.sqlite3")
