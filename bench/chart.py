@@ -39,6 +39,20 @@ OPERATIONS = (
 )
 
 
+def label_bars(ax, bars, texts: list[str], fontsize: int) -> None:
+    """Writes each text just above its bar."""
+    for bar, text in zip(bars, texts, strict=True):
+        ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+        )
+
+
 def speedup_panel(ax, results: dict) -> None:
     micro = results["micro"]
     width = 0.2
@@ -46,16 +60,8 @@ def speedup_panel(ax, results: dict) -> None:
         values = [micro[algorithm][op]["ratio"] for op, _ in OPERATIONS]
         xs = [x + (i - 1.5) * width for x in range(len(OPERATIONS))]
         bars = ax.bar(xs, values, width, label=algorithm, color=COLORS[algorithm])
-        for bar, value in zip(bars, values, strict=True):
-            ax.annotate(
-                f"{value:.1f}" if value < 10 else f"{value:.0f}",
-                (bar.get_x() + bar.get_width() / 2, value),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7,
-            )
+        texts = [f"{value:.1f}" if value < 10 else f"{value:.0f}" for value in values]
+        label_bars(ax, bars, texts, fontsize=7)
     ax.axhline(
         1.0, color="black", linewidth=1.2, linestyle="--", label="1x = upstream's speed"
     )
@@ -104,19 +110,13 @@ def e2e_panel(ax, results: dict) -> None:
         xs = [x + (i - 0.5) * width for x in range(len(rows))]
         label = "upstream 5.5.1" if side == "upstream" else "ours"
         bars = ax.bar(xs, values, width, label=label, color=color)
-        for bar, row, value in zip(bars, rows, values, strict=True):
-            text = f"{value:,.0f}"
-            if side == "ours":
-                text += f"\n({row['ratio']:.2f}x)"
-            ax.annotate(
-                text,
-                (bar.get_x() + bar.get_width() / 2, value),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
+        texts = [f"{value:,.0f}" for value in values]
+        if side == "ours":
+            texts = [
+                f"{text}\n({row['ratio']:.2f}x)"
+                for text, row in zip(texts, rows, strict=True)
+            ]
+        label_bars(ax, bars, texts, fontsize=8)
     ax.set_xticks(range(len(rows)))
     ax.set_xticklabels([row["label"] for row in rows], fontsize=8)
     ax.set_ylabel("requests/s")
