@@ -20,10 +20,9 @@ _MIN_HMAC_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 @register("simplejwt")
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
-    from .state import current_token_backend
+    from .state import token_backend as backend
 
     try:
-        backend = current_token_backend()
         engine = backend._engine
     except TokenBackendError as e:
         return [Error(str(e), hint="Set SIMPLE_JWT['ALGORITHM'].", id="simplejwt.E001")]
