@@ -45,12 +45,11 @@ from . import _native, utils
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_MICROSECOND = timedelta(microseconds=1)
-_DATETIME = datetime
-_TIME = time.time
-
-# Filled by capture_stock() once tokens.py has defined its classes.
+# Filled by capture_stock() once tokens.py has defined its classes. The real
+# clock functions are kept in this dict, not as module attributes: freezegun
+# replaces every module attribute that holds them.
 _tokens: dict[str, Any] = {}
-_stock: dict[str, Any] = {}
+_stock: dict[str, Any] = {"datetime": datetime, "time": time.time}
 
 
 def capture_stock(tokens_globals: dict[str, Any]) -> None:
@@ -108,8 +107,8 @@ def _clock_us() -> int | None:
     """Now in microseconds, if the clock aware_utcnow() reads is the real one."""
     if (
         _tokens["aware_utcnow"] is _stock["aware_utcnow"]
-        and utils.datetime is _DATETIME
-        and time.time is _TIME
+        and utils.datetime is _stock["datetime"]
+        and time.time is _stock["time"]
     ):
         return int(time.time() * 1_000_000 + 0.5)
     return None

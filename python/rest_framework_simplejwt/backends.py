@@ -21,7 +21,7 @@ from . import _native, _native_path
 from .exceptions import TokenBackendError, TokenBackendExpiredToken
 from .jwks import JWK, PyJWKClient, PyJWKClientError
 from .tokens import Token
-from .utils import format_lazy
+from .utils import format_lazy, logger
 
 JWK_CLIENT_AVAILABLE = True
 
@@ -196,7 +196,12 @@ class TokenBackend:
         if self.jwks_client:
             try:
                 return self.jwks_client.get_signing_key_from_jwt(token).key
-            except PyJWKClientError as e:
+            except Exception as e:
+                # An unknown kid, an unreachable or malformed key set (or
+                # PyJWT's client error, from a client written for upstream):
+                # the token cannot be verified, which is all a client learns.
+                if not isinstance(e, PyJWKClientError):
+                    logger.warning("JWK_URL key lookup failed: %r", e)
                 raise TokenBackendError(_("Token is invalid")) from e
 
         return self.prepared_verifying_key
