@@ -159,8 +159,11 @@ impl NativePath {
         verify: bool,
         lifetime: &Bound<'py, PyAny>,
     ) -> PyResult<Option<(Bound<'py, PyDict>, i64)>> {
-        let own = token.getattr(intern!(py, "__dict__"))?;
-        // A subclass __init__ set attributes before Token.__init__ ran.
+        // No instance dict (__slots__), or a subclass __init__ set attributes
+        // before Token.__init__ ran: the Python methods decide.
+        let Ok(own) = token.getattr(intern!(py, "__dict__")) else {
+            return Ok(None);
+        };
         if own.len().map_or(true, |len| len != 0) {
             return Ok(None);
         }
