@@ -74,7 +74,7 @@ impl Engine {
 
     /// Signs `payload` (a dict) with `aud` / `iss` added as configured.
     /// Raises JWTError("unencodable") when a value needs Python's json module.
-    fn encode(&self, py: Python<'_>, payload: &Bound<'_, PyAny>) -> PyResult<String> {
+    pub(crate) fn encode(&self, py: Python<'_>, payload: &Bound<'_, PyAny>) -> PyResult<String> {
         let payload = payload
             .cast_exact::<PyDict>()
             .map_err(|_| Error::Unencodable)?;

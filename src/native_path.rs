@@ -43,6 +43,7 @@ struct TokenStock {
 /// keyed on (`backends.SETTING_NAMES` and `backends._ENGINE_INPUTS`).
 struct BackendStock {
     decode: Py<PyAny>,
+    encode: Py<PyAny>,
     get_verifying_key: Py<PyAny>,
     get_leeway: Py<PyAny>,
     setting_names: Vec<Py<PyString>>,
@@ -137,6 +138,7 @@ impl NativePath {
     ) -> PyResult<()> {
         let backend = BackendStock {
             decode: item(stock, "backend.decode")?,
+            encode: item(stock, "backend.encode")?,
             get_verifying_key: item(stock, "backend.get_verifying_key")?,
             get_leeway: item(stock, "backend.get_leeway")?,
             setting_names,
@@ -145,6 +147,56 @@ impl NativePath {
         // A second call (a reloaded backends module) keeps the first.
         let _ = self.backend.set(py, backend);
         Ok(())
+    }
+
+    /// `str(token)` (`get_token_backend().encode(payload)`) when the backend
+    /// lookup and `TokenBackend.encode` are stock and the engine writes the
+    /// payload itself; else None, and the Python methods run.
+    fn token_str(&self, py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+        let Some(backend_stock) = self.backend.get(py) else {
+            return Ok(None);
+        };
+        let cls = token.get_type();
+        let Ok(own) = token.getattr(intern!(py, "__dict__")) else {
+            return Ok(None);
+        };
+        let no_instance_backend = matches!(
+            token.getattr(intern!(py, "_token_backend")), Ok(value) if value.is_none()
+        );
+        if !(no_instance_backend
+            && !own.contains(intern!(py, "get_token_backend"))?
+            && self.stock_backend_lookup(py, &cls))
+        {
+            return Ok(None);
+        }
+        let Some((backend, backend_own)) = self.settings_backend(py)? else {
+            return Ok(None);
+        };
+        let no_encoder = backend_own
+            .get_item(intern!(py, "json_encoder"))?
+            .is_none_or(|encoder| encoder.is_none());
+        if !(no_encoder
+            && attr_is(
+                &backend.get_type(),
+                intern!(py, "encode"),
+                &backend_stock.encode,
+            )
+            && !backend_own.contains(intern!(py, "encode"))?)
+        {
+            return Ok(None);
+        }
+        let engine = self.current_engine(py, &backend, &backend_own, backend_stock)?;
+        let Ok(engine) = engine.cast::<Engine>() else {
+            return Ok(None);
+        };
+        let payload = token.getattr(intern!(py, "payload"))?;
+        match engine.get().encode(py, &payload) {
+            Ok(encoded) => Ok(Some(encoded)),
+            // Values for Python's json module, or a key problem: the Python
+            // path writes or reports them as upstream's does.
+            Err(err) if err.is_instance_of::<crate::errors::JWTError>(py) => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// `Token.__init__`'s work for `token`: `(payload, now_us)` when one
@@ -250,36 +302,13 @@ impl NativePath {
         let no_instance_backend = matches!(
             cls.getattr(intern!(py, "_token_backend")), Ok(value) if value.is_none()
         );
-        if !(name_is(tokens, intern!(py, "import_string"), &stock.import_string)
-            && attr_is(
-                cls,
-                intern!(py, "get_token_backend"),
-                &stock.get_token_backend,
-            )
-            && attr_is(cls, intern!(py, "token_backend"), &stock.token_backend)
-            && no_instance_backend)
-        {
+        if !(no_instance_backend && self.stock_backend_lookup(py, cls)) {
             return Ok(None);
         }
-        // What import_string("rest_framework_simplejwt.state.token_backend")
-        // returns: the module attribute as it is now.
-        let state = self
-            .state
-            .get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-                let module = py.import(intern!(py, "rest_framework_simplejwt.state"))?;
-                Ok(module.dict().unbind())
-            })?
-            .bind(py);
-        let Some(backend) = state.get_item(intern!(py, "token_backend"))? else {
+        let Some((backend, own)) = self.settings_backend(py)? else {
             return Ok(None);
         };
         let backend_type = backend.get_type();
-        let Ok(own) = backend.getattr(intern!(py, "__dict__")) else {
-            return Ok(None);
-        };
-        let Ok(own) = own.cast_into::<PyDict>() else {
-            return Ok(None);
-        };
         let no_jwks = own
             .get_item(intern!(py, "jwks_client"))?
             .is_none_or(|client| client.is_none());
@@ -347,6 +376,46 @@ impl NativePath {
         let claim_rules = engine.claim_rules(now, leeway_us);
         let payload = engine.decode_with(py, raw, Some(claim_rules), Some(&rules), None)?;
         Ok(Some((payload, now)))
+    }
+
+    /// Whether `get_token_backend()` is the stock lookup, which returns
+    /// `import_string("rest_framework_simplejwt.state.token_backend")`.
+    fn stock_backend_lookup(&self, py: Python<'_>, cls: &Bound<'_, pyo3::types::PyType>) -> bool {
+        let stock = &self.stock;
+        name_is(
+            self.tokens.bind(py),
+            intern!(py, "import_string"),
+            &stock.import_string,
+        ) && attr_is(
+            cls,
+            intern!(py, "get_token_backend"),
+            &stock.get_token_backend,
+        ) && attr_is(cls, intern!(py, "token_backend"), &stock.token_backend)
+    }
+
+    /// `state.token_backend` as it is now (what the stock lookup returns),
+    /// with its instance dict.
+    fn settings_backend<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Option<(Bound<'py, PyAny>, Bound<'py, PyDict>)>> {
+        let state = self
+            .state
+            .get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+                let module = py.import(intern!(py, "rest_framework_simplejwt.state"))?;
+                Ok(module.dict().unbind())
+            })?
+            .bind(py);
+        let Some(backend) = state.get_item(intern!(py, "token_backend"))? else {
+            return Ok(None);
+        };
+        let Ok(own) = backend.getattr(intern!(py, "__dict__")) else {
+            return Ok(None);
+        };
+        match own.cast_into::<PyDict>() {
+            Ok(own) => Ok(Some((backend, own))),
+            Err(_) => Ok(None),
+        }
     }
 
     /// `backend._engine`, read without calling the property when its cached

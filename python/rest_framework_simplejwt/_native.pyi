@@ -114,6 +114,8 @@ class NativePath:
         engine_inputs: list[str],
     ) -> None:
         """Records ``TokenBackend``'s methods as defined."""
+    def token_str(self, token: Any) -> str | None:
+        """``str(token)`` when the stock backend's encode applies, else None."""
     def token_init(
         self, token: Any, raw: Any, verify: bool, lifetime: Any
     ) -> tuple[dict[str, Any], int] | None:

@@ -68,7 +68,7 @@ _MODULE_NAMES = (
     "uuid4",
     "import_string",
 )
-_BACKEND_METHODS = ("decode", "get_verifying_key", "get_leeway")
+_BACKEND_METHODS = ("decode", "encode", "get_verifying_key", "get_leeway")
 
 
 def capture_stock(tokens_globals: dict[str, Any]) -> None:
@@ -124,37 +124,6 @@ class CurrentTime:
             now = now.replace(tzinfo=None)
         token.__dict__["current_time"] = now
         return now
-
-
-def backend_of(token: Any) -> Any:
-    """What ``token.get_token_backend()`` returns, when the stock lookup is
-    certain to give ``state.token_backend``; else None."""
-    cls = type(token)
-    stock = _stock
-    if (
-        cls.get_token_backend is stock["get_token_backend"]
-        and cls.token_backend is stock["token_backend"]
-        and token._token_backend is None
-        and "get_token_backend" not in token.__dict__
-        and _tokens["import_string"] is stock["import_string"]
-    ):
-        state = _state
-        if state is None:
-            state = _load_state()
-        return state.token_backend
-    return None
-
-
-_state: Any = None
-
-
-def _load_state() -> Any:
-    # Imported on first use: state imports backends, which imports tokens.
-    global _state
-    from . import state
-
-    _state = state
-    return state
 
 
 def set_exp_from(access: Any, refresh: Any) -> bool:
