@@ -20,13 +20,23 @@ _MIN_HMAC_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 @register("simplejwt")
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
-    from .state import current_token_backend
-
     try:
+        # Inside the try: the first import of state builds the backend from
+        # the settings, so an unknown ALGORITHM raises right here.
+        from .state import current_token_backend
+
         backend = current_token_backend()
         engine = backend._engine
     except TokenBackendError as e:
-        return [Error(str(e), hint="Set SIMPLE_JWT['ALGORITHM'].", id="simplejwt.E001")]
+        return [
+            Error(
+                f"The token backend cannot be built: {e}",
+                hint="Set SIMPLE_JWT['ALGORITHM'] to one of: "
+                + ", ".join(sorted(_native.ALGORITHMS))
+                + ".",
+                id="simplejwt.E001",
+            )
+        ]
 
     problems: list = []
     symmetric = backend.algorithm.startswith("HS")
