@@ -127,6 +127,9 @@ def build_wheel(out_dir: Path) -> Path:
 
 def expected_members() -> set[str]:
     members = {
+        # The mixed-install guard lives outside the package (see its docstring).
+        "_simplejwt_rs_guard.py",
+        "_simplejwt_rs_guard.pth",
         f"{PACKAGE_NAME}/_native.abi3.so",
         f"{PACKAGE_NAME}/_native.pyi",
         f"{PACKAGE_NAME}/py.typed",

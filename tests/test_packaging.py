@@ -32,8 +32,14 @@ def test_pyproject_ships_the_native_module_and_the_translations():
     maturin = pyproject["tool"]["maturin"]
     assert maturin["python-source"] == "python"
     assert maturin["module-name"] == "rest_framework_simplejwt._native"
-    included = [entry["path"] for entry in maturin["include"]]
+    included = [
+        entry if isinstance(entry, str) else entry["path"]
+        for entry in maturin["include"]
+    ]
     assert "python/rest_framework_simplejwt/locale/**/*.mo" in included
+    # The mixed-install guard sits beside the package, outside it.
+    assert "python/_simplejwt_rs_guard.py" in included
+    assert "python/_simplejwt_rs_guard.pth" in included
     assert (PACKAGE / "_native.pyi").is_file()
     assert (PACKAGE / "py.typed").is_file()
     compiled = list(PACKAGE.glob("locale/*/LC_MESSAGES/django.mo"))
