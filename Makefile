@@ -68,8 +68,8 @@ demo: build-dev ## Serve example/ on 127.0.0.1:8000 with a walkthrough (CHECK=1:
 	$(PY) example/demo.py $(if $(filter-out 0 false no,$(CHECK)),--check) $(if $(PORT),--port $(PORT))
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmark against upstream 5.5.1 -> bench/results.{md,png} (FULL=1: longer)
-	$(PY) bench/run.py $(if $(filter-out 0 false no,$(FULL)),--full,--quick)
+bench: $(STAMP) ## Benchmark against upstream 5.5.1 -> bench/.out/ (FULL=1 longer; UPDATE=1 rewrites bench/results.* and README); installs wrk
+	$(PY) bench/run.py $(if $(filter-out 0 false no,$(FULL)),--full,--quick) $(if $(filter-out 0 false no,$(UPDATE)),--update)
 
 .PHONY: messages
 messages: ## Recompile the translation catalogs (.po -> .mo)

@@ -495,11 +495,15 @@ def snippet(results: dict) -> str:
         "one issued before a password change); 5.5.1 does not. That query is "
         "why this row is slower than upstream.",
         "",
-        "Reproduce (builds a release wheel, creates two virtualenvs under bench/.env/, "
-        "runs everything in about 7 minutes):",
+        "Reproduce (builds a release wheel, creates three virtualenvs under "
+        "bench/.env/ from PyPI and installs wrk with apt-get if it is missing; "
+        + _duration(results)
+        + "):",
         "",
         "```",
-        "make bench          # or: make bench FULL=1",
+        "make bench            # quick; results in bench/.out/, tracked files untouched",
+        "make bench FULL=1     # more rounds",
+        "make bench UPDATE=1   # also rewrite bench/results.* and this section",
         "```",
         "",
         "Full tables with the Rust floor, per-round ranges and the machine: "
@@ -510,6 +514,21 @@ def snippet(results: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _duration(results: dict) -> str:
+    """How long the run shown took, with its command: the estimate a reader
+    gets is a measurement, not a guess."""
+    minutes = results.get("elapsed_s", 0) / 60
+    command = "make bench FULL=1" if results.get("mode") == "full" else "make bench"
+    setup = results.get("timings", {}).get("setup")
+    text = f"the run shown, `{command}`, took {minutes:.0f} min"
+    if setup is not None:
+        text += (
+            f", {setup / 60:.1f} of them building and installing with a warm "
+            "cache (a cold release build adds about 3)"
+        )
+    return text
 
 
 README_START = "<!-- bench:start -->"
