@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -309,13 +310,19 @@ def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     maturin = REPO / ".venv" / "bin" / "maturin"
     command = [str(maturin)] if maturin.exists() else [sys.executable, "-m", "maturin"]
-    proc = subprocess.run(
-        [*command, "build", "--quiet", "-o", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
+    # Another maturin sharing target/ (make build-dev elsewhere) can move
+    # target/maturin/lib_native.so away under this one: try again.
+    for _attempt in range(3):
+        proc = subprocess.run(
+            [*command, "build", "--quiet", "-o", str(out)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+        if proc.returncode == 0:
+            break
+        time.sleep(5)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (built,) = out.glob("*.whl")
     return built
