@@ -82,13 +82,25 @@ impl Engine {
         let issuer = self.issuer_value.as_ref().map(|value| value.bind(py));
         let mut json = Vec::with_capacity(256);
         json_write::write_payload(payload, audience, issuer, &mut json)?;
-        self.sign(py, &json)
+        self.sign(py, &json, None)
     }
 
-    /// Signs an already serialized payload.
-    fn sign(&self, py: Python<'_>, payload_json: &[u8]) -> PyResult<String> {
+    /// Signs an already serialized payload, under the engine's own header
+    /// or, given `header_json`, under that one (a custom JSON encoder
+    /// writes the header too, as PyJWT has it write it).
+    #[pyo3(signature = (payload_json, header_json=None))]
+    fn sign(
+        &self,
+        py: Python<'_>,
+        payload_json: &[u8],
+        header_json: Option<&[u8]>,
+    ) -> PyResult<String> {
         let key = self.signing_key_ref()?;
-        let mut token = jws::signing_input(&self.header_b64, payload_json, 700);
+        let header_b64 = match header_json {
+            Some(header) => crate::base64url::encode(header),
+            None => self.header_b64.clone(),
+        };
+        let mut token = jws::signing_input(&header_b64, payload_json, 700);
         let signature = if key.is_asymmetric() {
             let input = token.as_bytes();
             let algorithm = self.algorithm;

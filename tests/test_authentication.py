@@ -403,7 +403,14 @@ class TestGetUser:
 
     def test_user_model_attribute(self, backend):
         assert backend.user_model is User
-        assert JWTAuthentication.user_model is User
+
+    def test_user_model_comes_from_the_patched_get_user_model(self, user):
+        # Upstream calls the module's get_user_model(); a patch of it is seen.
+        with mock.patch(
+            "rest_framework_simplejwt.authentication.get_user_model",
+            return_value="patched",
+        ):
+            assert JWTAuthentication().user_model == "patched"
 
     def test_subclass_may_assign_its_own_user_model(self, user):
         queried = []
@@ -493,22 +500,26 @@ class TestAuthenticate:
         request = factory.get("/", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
         assert backend.authenticate(request) is None
 
-    def test_no_per_request_imports_or_user_model_lookups(self, backend, factory, user):
+    def test_no_per_request_imports(self, backend, factory, user):
         request = factory.get("/", HTTP_AUTHORIZATION=f"Bearer {access_for(user)}")
-        backend.authenticate(request)  # warm the caches
-        with (
-            mock.patch(
-                "django.utils.module_loading.import_string",
-                side_effect=AssertionError("import_string on the request path"),
-            ),
-            mock.patch.object(
-                authentication,
-                "get_user_model",
-                side_effect=AssertionError("get_user_model on the request path"),
-            ),
+        backend.authenticate(request)
+        with mock.patch(
+            "django.utils.module_loading.import_string",
+            side_effect=AssertionError("import_string on the request path"),
         ):
             for _ in range(3):
                 assert JWTAuthentication().authenticate(request)[0] == user
+
+    def test_the_user_model_is_looked_up_as_upstream_does(self, factory, user):
+        request = factory.get("/", HTTP_AUTHORIZATION=f"Bearer {access_for(user)}")
+        with mock.patch.object(
+            authentication, "get_user_model", wraps=authentication.get_user_model
+        ) as looked_up:
+            assert JWTAuthentication().authenticate(request)[0] == user
+            assert looked_up.call_count == 1
+            # The stateless class never needs the user model.
+            JWTStatelessUserAuthentication().authenticate(request)
+            assert looked_up.call_count == 1
 
     def test_changed_settings_reach_a_warm_authenticator(self, backend, factory, user):
         request = factory.get("/", HTTP_AUTHORIZATION=f"JWT {access_for(user)}")

@@ -176,16 +176,23 @@ def test_time_machine_with_other_settings():
 # -- backend.decode follows time.time() ------------------------------------------
 
 
-def test_backend_decode_reads_time_time():
+def test_backend_decode_reads_the_clock_pyjwt_reads():
+    # PyJWT compares exp with datetime.now(tz=timezone.utc): freezegun moves
+    # it (its tz_offset included), a patched time.time does not.
     backend = TokenBackend("HS256", settings.SECRET_KEY)
     raw = backend.encode({"exp": T0_EPOCH})
-    with mock.patch("time.time", return_value=T0_EPOCH - 0.000001):
+    with freeze_time(T0 - timedelta(microseconds=1)):
         assert backend.decode(raw) == {"exp": T0_EPOCH}
+    with freeze_time(T0), pytest.raises(TokenBackendExpiredToken):
+        backend.decode(raw)
     with (
-        mock.patch("time.time", return_value=float(T0_EPOCH)),
+        freeze_time(T0 - timedelta(hours=1), tz_offset=1),
         pytest.raises(TokenBackendExpiredToken),
     ):
         backend.decode(raw)
+    live = backend.encode({"exp": int(time.time()) + 60})
+    with mock.patch("time.time", return_value=float(T0_EPOCH + 10**9)):
+        assert backend.decode(live)
     # aware_utcnow is the token classes' clock, not the backend's.
     with mock.patch("rest_framework_simplejwt.tokens.aware_utcnow") as fake:
         fake.return_value = T0 + timedelta(days=1)

@@ -1,9 +1,10 @@
-"""The native fast paths step aside whenever a class's methods are not stock.
+"""The native paths step aside whenever a class's methods are not stock.
 
-Stock token classes decode, mint and sign through cached native callables
-that stand in for Token.verify, set_exp, TokenBackend.decode and so on.
-Everything below checks that an override or a patch, made before or after
-the caches were built, runs as it would in upstream.
+Stock token classes decode, mint and sign in one native call that stands in
+for Token.verify, set_exp, TokenBackend.decode and so on; _native_path checks
+at each call that every one of those is still stock. Everything below checks
+that an override or a patch, made before or after a token was used, runs as
+it would in upstream.
 """
 
 import abc

@@ -166,13 +166,17 @@ def test_an_unknown_kid_is_invalid(jwks_server):
     assert backend.decode(raw, verify=False)["user_id"] == "1"
 
 
-def test_a_token_without_kid_uses_a_single_published_key(jwks_server):
+def test_a_token_without_kid_matches_only_a_key_without_kid(jwks_server):
+    # As PyJWT's client: no kid in the token matches a published key whose
+    # kid is absent too, never "the only key".
     jwks_server.keys = [jwk_of(RSA_PEM, "only")]
     backend = jwks_backend("RS256", jwks_server.url)
-    assert backend.decode(token_with_kid("RS256", RSA_PEM, None))
-    jwks_server.keys.append(jwk_of(fresh_rsa_pem(), "second"))
-    backend = jwks_backend("RS256", jwks_server.url)
     assert_invalid(lambda: backend.decode(token_with_kid("RS256", RSA_PEM, None)))
+    unnamed = jwk_of(RSA_PEM, "x")
+    del unnamed["kid"]
+    jwks_server.keys = [jwk_of(fresh_rsa_pem(), "other"), unnamed]
+    backend = jwks_backend("RS256", jwks_server.url)
+    assert backend.decode(token_with_kid("RS256", RSA_PEM, None))
 
 
 def test_rotation_is_picked_up_by_a_refetch(jwks_server):

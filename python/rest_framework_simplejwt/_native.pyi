@@ -60,8 +60,9 @@ class Engine:
         Raises ``JWTError("unencodable")`` when a value needs Python's json
         module (the caller then serializes it and calls ``sign``).
         """
-    def sign(self, payload_json: bytes) -> str:
-        """Signs an already serialized payload."""
+    def sign(self, payload_json: bytes, header_json: bytes | None = None) -> str:
+        """Signs an already serialized payload, under the engine's header or
+        the given one."""
     def decode(
         self,
         token: str | bytes,

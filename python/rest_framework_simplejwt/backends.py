@@ -1,53 +1,62 @@
 """``TokenBackend``: encodes and decodes tokens with the configured algorithm and keys.
 
-The work is done by a native ``Engine`` built from the backend's attributes
-the first time it is needed and rebuilt whenever one of them is assigned, so
-code (and upstream's tests) that set ``backend.leeway`` or
-``backend.signing_key`` keeps working.
+Upstream's class, with PyJWT replaced by the native engine. The engine is
+built from the backend's attributes as they are at the call (``algorithm``,
+the keys, ``audience``, ``issuer``), so assigning one of them applies to the
+next operation, and keys are parsed once per value, not per token.
 """
 
 import json
-import time
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from functools import cached_property  # noqa: F401 - upstream's module has it
+from operator import itemgetter
+from typing import Any, Optional, Union  # noqa: F401 - upstream's module has them
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from . import _classwatch, _native
-from ._classwatch import WatchedClass
+from . import _native, _native_path
 from .exceptions import TokenBackendError, TokenBackendExpiredToken
 from .jwks import JWK, PyJWKClient, PyJWKClientError
-from .utils import format_lazy
-
-if TYPE_CHECKING:
-    from .tokens import Token
+from .tokens import Token
+from .utils import format_lazy, logger
 
 JWK_CLIENT_AVAILABLE = True
 
 ALLOWED_ALGORITHMS = set(_native.ALGORITHMS)
 
-# Assigning any of these changes what the native engine must be built from.
-_ENGINE_INPUTS = frozenset(
-    {"algorithm", "signing_key", "verifying_key", "audience", "issuer"}
-)
-_ENGINE_CACHES = ("_engine", "prepared_signing_key", "prepared_verifying_key")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_MICROSECOND = timedelta(microseconds=1)
+
+# The settings a backend built by from_settings() follows, in the order of
+# TokenBackend's arguments.
+SETTING_NAMES = (
+    "ALGORITHM",
+    "SIGNING_KEY",
+    "VERIFYING_KEY",
+    "AUDIENCE",
+    "ISSUER",
+    "JWK_URL",
+    "LEEWAY",
+    "JSON_ENCODER",
+)
+_read_cached_settings = itemgetter(*SETTING_NAMES)
+_reconfigure_lock = threading.Lock()
 
 
 def now_us() -> int:
-    """Now, in microseconds since the epoch, through ``time.time`` so that
-    freezegun and time-machine move it. (Rounded, not truncated: a frozen
-    time's float may sit a hair below its microsecond.)"""
-    return int(time.time() * 1_000_000 + 0.5)
+    """Now in microseconds since the epoch, read as PyJWT reads it
+    (``datetime.now(tz=timezone.utc)``), so freezegun, its ``tz_offset`` and
+    time-machine move it as they move upstream's decode."""
+    return (datetime.now(tz=timezone.utc) - _EPOCH) // _ONE_MICROSECOND
 
 
-class TokenBackend(metaclass=WatchedClass):
-    # Set on the backend built from the settings (state.token_backend): brings
-    # it up to date with changed settings before an operation.
-    _follow_settings: Callable[[], object] | None = None
+class TokenBackend:
+    # Set by from_settings(): the settings object this backend follows.
+    _settings: Any = None
+    _settings_seen: tuple = ()
 
     def __init__(
         self,
@@ -71,64 +80,80 @@ class TokenBackend(metaclass=WatchedClass):
         self.leeway = leeway
         self.json_encoder = json_encoder
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        # A changed attribute moves the fast paths' epoch: the token classes
-        # cache decoders and encoders built from this backend.
-        state = self.__dict__
-        changed = name not in state or not _same(state[name], value)
-        object.__setattr__(self, name, value)
-        if changed:
-            _classwatch.bump()
-            if name in _ENGINE_INPUTS:
-                for cached in _ENGINE_CACHES:
-                    state.pop(cached, None)
+    @classmethod
+    def from_settings(cls, settings: Any) -> "TokenBackend":
+        """A backend built from ``settings`` that takes their new values
+        whenever they change (``override_settings``), checked at each call."""
+        seen = _setting_values(settings)
+        backend = cls(*seen)
+        backend._settings = settings
+        backend._settings_seen = seen
+        return backend
 
-    def reconfigure(
-        self,
-        algorithm: str,
-        signing_key: Any,
-        verifying_key: Any,
-        audience: Any,
-        issuer: Any,
-        jwk_url: str | None,
-        leeway: Any,
-        json_encoder: Any,
-    ) -> None:
-        """Takes new settings in place, keeping this object's identity."""
+    def _follow_settings(self) -> None:
+        settings = self._settings
+        if settings is None:
+            return
+        seen = _setting_values(settings)
+        if seen == self._settings_seen:
+            return
+        algorithm, signing, verifying, audience, issuer, url, leeway, encoder = seen
         self._validate_algorithm(algorithm)
-        self.algorithm = algorithm
-        self.signing_key = signing_key
-        self.verifying_key = verifying_key
-        self.audience = audience
-        self.issuer = issuer
-        current_url = getattr(self.jwks_client, "uri", None)
-        if jwk_url != current_url:
-            self.jwks_client = PyJWKClient(jwk_url) if jwk_url else None
-        self.leeway = leeway
-        self.json_encoder = json_encoder
+        with _reconfigure_lock:
+            self.algorithm = algorithm
+            self.signing_key = signing
+            self.verifying_key = verifying
+            self.audience = audience
+            self.issuer = issuer
+            if url != getattr(self.jwks_client, "uri", None):
+                self.jwks_client = PyJWKClient(url) if url else None
+            self.leeway = leeway
+            self.json_encoder = encoder
+            self._settings_seen = seen
 
-    @cached_property
+    @property
     def _engine(self) -> "_native.Engine":
+        """The native engine for the attributes as they are now."""
+        self._follow_settings()
+        inputs = (
+            self.algorithm,
+            self.signing_key,
+            self.verifying_key,
+            self.audience,
+            self.issuer,
+        )
+        cached = self.__dict__.get("_engine_cache")
+        if cached is not None and cached[0] == inputs:
+            return cached[1]
         try:
-            return _native.Engine(
-                self.algorithm,
-                _key_material(self.signing_key),
-                _key_material(self.verifying_key),
-                self.audience,
-                self.issuer,
+            engine = _native.Engine(
+                inputs[0],
+                _key_material(inputs[1]),
+                _key_material(inputs[2]),
+                inputs[3],
+                inputs[4],
             )
         except _native.JWTError as e:
             raise TokenBackendError(
                 format_lazy(_("Unrecognized algorithm type '{}'"), self.algorithm)
             ) from e
+        self.__dict__["_engine_cache"] = (inputs, engine)
+        return engine
 
-    @cached_property
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled as upstream's backend is: its settings, not native objects.
+        state = self.__dict__.copy()
+        for private in ("_engine_cache", "_settings", "_settings_seen"):
+            state.pop(private, None)
+        return state
+
+    @property
     def prepared_signing_key(self) -> Any:
         if self.signing_key is None:
             return None
         return _configured_key(self._engine.signing_key)
 
-    @cached_property
+    @property
     def prepared_verifying_key(self) -> Any:
         # HMAC verifies with the signing secret; without a verifying key the
         # other algorithms verify with the signing key's public half.
@@ -139,7 +164,9 @@ class TokenBackend(metaclass=WatchedClass):
         return _configured_key(self._engine.verifying_key)
 
     def _validate_algorithm(self, algorithm: str) -> None:
-        """Refuses algorithms the engine does not implement."""
+        """
+        Ensure that the nominated algorithm is recognized by the engine.
+        """
         if algorithm not in ALLOWED_ALGORITHMS:
             raise TokenBackendError(
                 format_lazy(_("Unrecognized algorithm type '{}'"), algorithm)
@@ -148,18 +175,19 @@ class TokenBackend(metaclass=WatchedClass):
     def get_leeway(self) -> timedelta:
         if self.leeway is None:
             return timedelta(seconds=0)
-        if isinstance(self.leeway, (int, float)):
+        elif isinstance(self.leeway, (int, float)):
             return timedelta(seconds=self.leeway)
-        if isinstance(self.leeway, timedelta):
+        elif isinstance(self.leeway, timedelta):
             return self.leeway
-        raise TokenBackendError(
-            format_lazy(
-                _(
-                    "Unrecognized type '{}', 'leeway' must be of type int, float or timedelta."
-                ),
-                type(self.leeway),
+        else:
+            raise TokenBackendError(
+                format_lazy(
+                    _(
+                        "Unrecognized type '{}', 'leeway' must be of type int, float or timedelta."
+                    ),
+                    type(self.leeway),
+                )
             )
-        )
 
     def get_verifying_key(self, token: "Token | str | bytes") -> Any:
         if self.algorithm.startswith("HS"):
@@ -169,34 +197,39 @@ class TokenBackend(metaclass=WatchedClass):
             try:
                 return self.jwks_client.get_signing_key_from_jwt(token).key
             except Exception as e:
-                # An unknown kid, an unreachable or malformed key set: the
-                # token cannot be verified, which is all the client learns.
+                # An unknown kid, an unreachable or malformed key set (or
+                # PyJWT's client error, from a client written for upstream):
+                # the token cannot be verified, which is all a client learns.
                 if not isinstance(e, PyJWKClientError):
-                    from .utils import logger
-
                     logger.warning("JWK_URL key lookup failed: %r", e)
                 raise TokenBackendError(_("Token is invalid")) from e
 
         return self.prepared_verifying_key
 
     def encode(self, payload: dict[str, Any]) -> str:
-        """Returns an encoded token for the given payload dictionary."""
-        if self._follow_settings is not None:
-            self._follow_settings()
+        """
+        Returns an encoded token for the given payload dictionary.
+        """
         engine = self._engine
         try:
-            return engine.encode(payload)
-        except _native.JWTError as e:
-            if e.args[0] != "unencodable":
-                raise _backend_error(e) from e
-        # Values the engine does not write itself (UUIDs, Decimals, datetimes,
-        # subclasses of the JSON types): serialize exactly as PyJWT does.
-        try:
-            return engine.sign(self._dump_payload(payload))
+            if self.json_encoder is None:
+                try:
+                    return engine.encode(payload)
+                except _native.JWTError as e:
+                    if e.args[0] != "unencodable":
+                        raise
+            # Values the engine does not write itself (UUIDs, Decimals,
+            # subclasses of the JSON types), or a custom encoder: written by
+            # Python's json module exactly as PyJWT writes them.
+            header, body = self._json_segments(payload)
+            if header == f'{{"alg":"{self.algorithm}","typ":"JWT"}}':
+                return engine.sign(body.encode())
+            return engine.sign(body.encode(), header.encode())
         except _native.JWTError as e:
             raise _backend_error(e) from e
 
-    def _dump_payload(self, payload: dict[str, Any]) -> bytes:
+    def _json_segments(self, payload: dict[str, Any]) -> tuple[bytes, bytes]:
+        """The header and payload JSON that ``jwt.encode`` would sign."""
         if not isinstance(payload, dict):
             raise TypeError(
                 "Expecting a dict object, as JWT only supports JSON objects as payloads."
@@ -207,85 +240,56 @@ class TokenBackend(metaclass=WatchedClass):
         if self.issuer is not None:
             jwt_payload["iss"] = self.issuer
         for time_claim in ("exp", "iat", "nbf"):
-            value = jwt_payload.get(time_claim)
-            if isinstance(value, datetime):
-                jwt_payload[time_claim] = _epoch_seconds(value)
+            if isinstance(jwt_payload.get(time_claim), datetime):
+                jwt_payload[time_claim] = _epoch_seconds(jwt_payload[time_claim])
         if "iss" in jwt_payload and not isinstance(jwt_payload["iss"], str):
             raise TypeError("Issuer (iss) must be a string.")
-        return json.dumps(
-            jwt_payload, separators=(",", ":"), cls=self.json_encoder
-        ).encode("utf-8")
+        header = {"typ": "JWT", "alg": self.algorithm}
+        encoder = self.json_encoder
+        return (
+            json.dumps(header, separators=(",", ":"), cls=encoder, sort_keys=True),
+            json.dumps(jwt_payload, separators=(",", ":"), cls=encoder),
+        )
 
     def decode(
         self, token: "Token | str | bytes", verify: bool = True
     ) -> dict[str, Any]:
         """
-        Validates the token and returns its payload.
+        Performs a validation of the given token and returns its payload
+        dictionary.
 
-        Raises ``TokenBackendError`` if the token is malformed, its signature
-        does not match, or a claim fails validation, and
-        ``TokenBackendExpiredToken`` if it has expired.
+        Raises a `TokenBackendError` if the token is malformed, if its
+        signature check fails, or if its 'exp' claim indicates it has expired.
         """
-        if self._follow_settings is not None:
-            self._follow_settings()
+        engine = self._engine
         try:
-            return self._decode_native(token, verify, now_us())
+            return self._decode(engine, token, verify, now_us())
         except _native.JWTError as e:
             raise _backend_error(e) from e
 
-    def _decode_native(
+    def _decode(
         self,
+        engine: "_native.Engine",
         token: "Token | str | bytes",
         verify: bool,
         now: int,
-        token_rules: tuple | None = None,
+        token_rules: tuple = (),
     ) -> dict[str, Any]:
-        """``decode`` at a given time, raising the engine's ``JWTError``.
-
-        With ``token_rules`` (type claim, expected type, jti claim) the
-        engine also applies ``Token.verify``'s checks, so a token class can
-        validate in one call.
-        """
+        """``decode`` at ``now`` (microseconds) with this backend's current
+        engine, raising the engine's errors. With ``token_rules`` (type claim,
+        expected type, jti claim) the engine applies ``Token.verify``'s checks
+        too."""
         key = None
         if verify and (
             self.jwks_client is not None
             or type(self).get_verifying_key is not TokenBackend.get_verifying_key
+            or "get_verifying_key" in self.__dict__
         ):
             key = self._as_key(self.get_verifying_key(token))
-        engine = self._engine
-        if token_rules is not None:
-            return engine.decode_token(token, now, self._leeway_us(), *token_rules, key)
-        return engine.decode(
-            token, verify, now, self._leeway_us() if verify else 0, key
-        )
-
-    def _token_decoder(
-        self, type_claim: str | None, expected_type: str | None, jti_claim: str | None
-    ) -> "_native.TokenDecoder | None":
-        """A native callable ``(token, now_us) -> payload`` that decodes and
-        applies ``Token.verify``'s checks, or None when this backend does not
-        decode the stock way (a subclass override, a JWKS client, a setting
-        the general path must report)."""
-        if self.jwks_client is not None or not all(
-            is_stock(self, name)
-            for name in ("decode", "_decode_native", "get_verifying_key", "get_leeway")
-        ):
-            return None
-        try:
-            return self._engine.token_decoder(
-                self._leeway_us(), type_claim, expected_type, jti_claim
-            )
-        except TokenBackendError:
-            return None
-
-    def _leeway_us(self) -> int:
-        leeway = self.leeway
-        if type(self).get_leeway is TokenBackend.get_leeway:
-            if leeway is None:
-                return 0
-            if type(leeway) is int:
-                return leeway * 1_000_000
-        return self.get_leeway() // _ONE_MICROSECOND
+        leeway = self.get_leeway() // _ONE_MICROSECOND if verify else 0
+        if token_rules:
+            return engine.decode_token(token, now, leeway, *token_rules, key)
+        return engine.decode(token, verify, now, leeway, key)
 
     def _as_key(self, key: Any) -> "_native.Key":
         """A key as ``get_verifying_key`` may return it, as a native key."""
@@ -295,12 +299,8 @@ class TokenBackend(metaclass=WatchedClass):
             try:
                 return key.for_algorithm(self.algorithm)
             except _native.JWTError as e:
-                # The token's kid (chosen by whoever sent it) names a published
-                # key that cannot verify this algorithm: the token cannot be
-                # verified, which is not a misconfiguration of this server.
-                from .utils import logger
-
-                logger.warning("JWK_URL key %r is unusable: %s", key, e.args[-1])
+                # The token's kid names a published key that cannot verify this
+                # algorithm: the token cannot be verified; the server is fine.
                 raise TokenBackendError(_("Token is invalid")) from e
         try:
             return _native.Key.from_pem(self.algorithm, _key_material(key) or b"")
@@ -308,31 +308,16 @@ class TokenBackend(metaclass=WatchedClass):
             raise TokenBackendError(_("Token is invalid")) from e
 
 
-# TokenBackend's methods as defined here, for telling whether an instance
-# still uses them (not a subclass override, nor a patch on the class or the
-# instance) before a fast path skips them.
-_STOCK_METHODS = {
-    name: TokenBackend.__dict__[name]
-    for name in (
-        "decode",
-        "_decode_native",
-        "get_verifying_key",
-        "get_leeway",
-        "encode",
-    )
-}
+_native_path.capture_backend(TokenBackend)
 
 
-def is_stock(backend: Any, name: str) -> bool:
-    method = getattr(backend, name, None)
-    return getattr(method, "__func__", None) is _STOCK_METHODS[name]
-
-
-def _same(old: Any, new: Any) -> bool:
+def _setting_values(settings: Any) -> tuple:
     try:
-        return old is new or bool(old == new)
-    except Exception:
-        return False
+        # Once read, api_settings holds its values in its __dict__: one C call
+        # instead of eight attribute reads through DRF's __getattr__ hook.
+        return _read_cached_settings(vars(settings))
+    except (KeyError, TypeError):
+        return tuple(getattr(settings, name) for name in SETTING_NAMES)
 
 
 def _epoch_seconds(dt: datetime) -> int:
@@ -345,8 +330,6 @@ def _key_material(key: Any) -> str | bytes | None:
     """Keys as text; cryptography key objects are accepted and exported to PEM."""
     if key is None or isinstance(key, (str, bytes)):
         return key
-    if isinstance(key, _native.Key):
-        raise TypeError("a parsed native Key cannot be used as key material")
     from cryptography.hazmat.primitives import serialization
 
     if hasattr(key, "private_bytes"):

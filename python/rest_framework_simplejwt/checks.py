@@ -23,9 +23,8 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
     try:
         # Inside the try: the first import of state builds the backend from
         # the settings, so an unknown ALGORITHM raises right here.
-        from .state import current_token_backend
+        from .state import token_backend as backend
 
-        backend = current_token_backend()
         engine = backend._engine
     except TokenBackendError as e:
         return [

@@ -140,9 +140,8 @@ class PyJWKClient:
 
     @staticmethod
     def _match(keys: list[PyJWK], kid: str | None) -> PyJWK | None:
-        if kid is None:
-            # A token without a key id can only mean the set's single key.
-            return keys[0] if len(keys) == 1 else None
+        # As PyJWT matches: a token without a key id matches only a published
+        # key without one.
         return next((key for key in keys if key.key_id == kid), None)
 
     def get_signing_key_from_jwt(self, token: str | bytes) -> PyJWK:

@@ -24,17 +24,19 @@ other requests are refused with "Token is blacklisted" (401).
 import re
 from typing import Any, TypeVar
 
-from django.apps import apps
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import AbstractBaseUser, update_last_login
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 
-from .authentication import _UNUSABLE_USER_ID, _user_model
+from .authentication import _UNUSABLE_USER_ID
 from .exceptions import TokenError
 from .models import TokenUser
 from .settings import api_settings
+from .token_blacklist import is_listed
 from .token_blacklist.models import BlacklistedToken
 from .tokens import RefreshToken, SlidingToken, Token, UntypedToken
 from .utils import get_md5_hash_password
@@ -54,11 +56,9 @@ except ImportError:  # pragma: no cover - a future Django without the helper
 
 AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
 
-BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
-
 
 def _blacklist_installed() -> bool:
-    return apps.is_installed(BLACKLIST_APP)
+    return is_listed(settings.INSTALLED_APPS)
 
 
 def _blacklist(token: Token) -> None:
@@ -103,7 +103,7 @@ class _UsernameField:
     ``USERNAME_FIELD``. Subclasses may set a plain string instead."""
 
     def __get__(self, instance: object, owner: type | None = None) -> str:
-        return _user_model().USERNAME_FIELD
+        return get_user_model().USERNAME_FIELD
 
 
 class TokenObtainSerializer(serializers.Serializer):
@@ -187,13 +187,13 @@ def _check_token_user(serializer: serializers.Serializer, token: Token) -> None:
     if not user_id:
         return
 
-    def no_active_account() -> exceptions.AuthenticationFailed:
+    def no_active_account() -> AuthenticationFailed:
         # Built only when refusing: rendering the message costs a translation.
-        return exceptions.AuthenticationFailed(
+        return AuthenticationFailed(
             serializer.error_messages["no_active_account"], "no_active_account"
         )
 
-    user_model = _user_model()
+    user_model = get_user_model()
     try:
         user = user_model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
     except (user_model.DoesNotExist, *_UNUSABLE_USER_ID) as e:
@@ -208,7 +208,7 @@ def _check_token_user(serializer: serializers.Serializer, token: Token) -> None:
         # A token issued under the old password must not be tried again.
         if _blacklist_installed():
             _blacklist(token)
-        raise exceptions.AuthenticationFailed(
+        raise AuthenticationFailed(
             serializer.error_messages["password_changed"], "password_changed"
         )
 
@@ -283,7 +283,7 @@ class TokenVerifySerializer(serializers.Serializer):
         if api_settings.BLACKLIST_AFTER_ROTATION and _blacklist_installed():
             jti = token.get(api_settings.JTI_CLAIM)
             if BlacklistedToken.objects.filter(token__jti=jti).exists():
-                raise serializers.ValidationError(_("Token is blacklisted"))
+                raise ValidationError(_("Token is blacklisted"))
 
         return {}
 

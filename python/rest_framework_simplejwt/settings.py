@@ -1,12 +1,14 @@
 """The ``SIMPLE_JWT`` settings, read through ``api_settings``.
 
-Unlike a plain DRF ``APISettings``, this object follows changes made while the
-process runs: ``override_settings(SIMPLE_JWT=...)`` and ``SECRET_KEY`` changes
-reload it in place (so every module holding a reference sees the new values),
-and each change bumps ``generation`` so that objects built from the settings,
-such as the shared token backend, know to rebuild themselves.
+As upstream, ``api_settings`` is DRF's settings object over ``SIMPLE_JWT``.
+Unlike upstream 5.5.1, whose ``reload_api_settings`` rebinds a name that the
+other modules had already imported, ``override_settings`` (of ``SIMPLE_JWT``
+or ``SECRET_KEY``) reloads this one object in place, so every module sees the
+new values. Reads and reloads are serialized: DRF's own ``reload()`` can race
+with a read in another thread, which then caches the old value for good.
 """
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +17,6 @@ from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import APISettings as _APISettings
 
-from . import _classwatch
 from .utils import format_lazy
 
 USER_SETTINGS = getattr(settings, "SIMPLE_JWT", None)
@@ -80,84 +81,62 @@ SETTINGS_DOC = (
 )
 
 
-def _refuse_removed_settings(user_settings: dict[str, Any]) -> dict[str, Any]:
-    for name in REMOVED_SETTINGS:
-        if name in user_settings:
-            raise RuntimeError(
-                format_lazy(
-                    _(
-                        "The '{}' setting has been removed. Please refer to '{}' for available settings."
-                    ),
-                    name,
-                    SETTINGS_DOC,
-                )
-            )
-    return user_settings
-
-
 class APISettings(_APISettings):
-    """DRF's settings object, reading ``settings.SIMPLE_JWT``."""
-
     def __init__(
         self,
         user_settings: dict[str, Any] | None = None,
         defaults: dict[str, Any] | None = None,
         import_strings: tuple[str, ...] | None = None,
     ) -> None:
-        # DRF's own constructor would check the dict against DRF's removed
-        # settings; ours are different.
+        # Reentrant: importing a setting's dotted path may import a module
+        # that reads api_settings.
+        self._lock = threading.RLock()
+        # DRF's constructor would check the dict against DRF's removed settings.
         if user_settings:
-            self._user_settings = _refuse_removed_settings(user_settings)
+            self._user_settings = self.__check_user_settings(user_settings)
         self.defaults = DEFAULTS if defaults is None else defaults
         self.import_strings = (
             IMPORT_STRINGS if import_strings is None else import_strings
         )
         self._cached_attrs: set[str] = set()
-        self.generation = 0
+
+    def __check_user_settings(self, user_settings: dict[str, Any]) -> dict[str, Any]:
+        for setting in REMOVED_SETTINGS:
+            if setting in user_settings:
+                raise RuntimeError(
+                    format_lazy(
+                        _(
+                            "The '{}' setting has been removed. Please refer to '{}' for available settings."
+                        ),
+                        setting,
+                        SETTINGS_DOC,
+                    )
+                )
+        return user_settings
 
     @property
     def user_settings(self) -> dict[str, Any]:
         if not hasattr(self, "_user_settings"):
-            self._user_settings = _refuse_removed_settings(
+            self._user_settings = self.__check_user_settings(
                 getattr(settings, "SIMPLE_JWT", None) or {}
             )
         return self._user_settings
 
     def __getattr__(self, attr: str) -> Any:
-        if attr == "SIGNING_KEY" and attr not in self.user_settings:
-            # Follow SECRET_KEY as it is now, not as it was at import.
-            self._cached_attrs.add(attr)
-            value = settings.SECRET_KEY
-            setattr(self, attr, value)
-            return value
-        return super().__getattr__(attr)
-
-    def __setattr__(self, attr: str, value: Any) -> None:
-        state = self.__dict__
-        # Replacing a setting that was already read (code and tests assign
-        # api_settings.X directly) is a change; the first read caching its
-        # value here is not.
-        changed = attr in state and attr.isupper() and state[attr] is not value
-        super().__setattr__(attr, value)
-        if changed:
-            self._changed()
-
-    def __delattr__(self, attr: str) -> None:
-        # Deleting a cached value is how callers (DRF's reload, and the test
-        # helpers of many projects) say "this setting changed".
-        super().__delattr__(attr)
-        self._changed()
+        if attr not in self.defaults:
+            raise AttributeError(f"Invalid API setting: '{attr}'")
+        with self._lock:
+            if attr == "SIGNING_KEY" and attr not in self.user_settings:
+                # The default follows SECRET_KEY as it is now, not at import.
+                value = settings.SECRET_KEY
+                self._cached_attrs.add(attr)
+                setattr(self, attr, value)
+                return value
+            return super().__getattr__(attr)
 
     def reload(self) -> None:
-        super().reload()
-        # Even when nothing had been read yet, the settings may differ now.
-        self._changed()
-
-    def _changed(self) -> None:
-        """Moves ``generation`` (what the settings' dependants compare) and the
-        fast paths' epoch."""
-        self.__dict__["generation"] = self.__dict__.get("generation", 0) + 1
-        _classwatch.bump()
+        with self._lock:
+            super().reload()
 
 
 api_settings = APISettings(USER_SETTINGS, DEFAULTS, IMPORT_STRINGS)

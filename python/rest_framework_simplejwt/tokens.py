@@ -1,27 +1,26 @@
 """Token classes: ``AccessToken``, ``RefreshToken``, ``SlidingToken``, ``UntypedToken``.
 
-They behave as upstream's, methods and overrides included. The common paths
-are single calls into the native engine: decoding and verifying a raw token
-with a stock class, minting a new payload, and deriving an access token. When
-a subclass overrides a method those paths would skip (``verify``,
-``check_exp``, ``set_exp``...), the Python method runs instead, as upstream
-runs it.
+They are upstream's classes, method for method. Where a native call can stand
+in for a chain of those methods (decoding and verifying a raw token, minting
+a new payload, deriving an access token) it is taken only when
+``_native_path`` shows at that call that the result is what the Python
+methods would produce; otherwise the Python methods run, as upstream runs
+them.
 """
 
-import contextlib
 import os
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
+from uuid import uuid4
 
+from django.conf import settings  # noqa: F401 - upstream's module has it
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from . import _classwatch, _native, backends, state
-from ._classwatch import WatchedClass
-from .backends import now_us
+from . import _native, _native_path
 from .exceptions import (
     ExpiredTokenError,
     TokenBackendError,
@@ -30,16 +29,16 @@ from .exceptions import (
 )
 from .models import TokenUser
 from .settings import api_settings
-from .token_blacklist import is_listed as blacklist_app_listed
+from .token_blacklist import is_listed as _blacklist_app_listed
 from .token_blacklist.models import BlacklistedToken, OutstandingToken
 from .utils import (
     aware_utcnow,
     datetime_from_epoch,
+    datetime_to_epoch,
     format_lazy,
     get_md5_hash_password,
     logger,
 )
-from .utils import aware_utcnow as _default_aware_utcnow
 
 if TYPE_CHECKING:
     from .backends import TokenBackend
@@ -48,49 +47,20 @@ T = TypeVar("T", bound="Token")
 
 AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_NAIVE_EPOCH = datetime(1970, 1, 1)
-_ONE_MICROSECOND = timedelta(microseconds=1)
+
+class _Setting:
+    """A class attribute holding a setting as it is now, so that
+    ``AccessToken.lifetime`` follows ``override_settings``. A subclass
+    overrides it by assigning a value, as with upstream's attributes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return getattr(api_settings, self.name)
 
 
-def _epoch_us(dt: datetime) -> int:
-    """Microseconds since the epoch; a naive datetime is taken as UTC, as
-    ``datetime_to_epoch`` takes it."""
-    epoch = _NAIVE_EPOCH if dt.utcoffset() is None else _EPOCH
-    return (dt - epoch) // _ONE_MICROSECOND
-
-
-def _setting(name: str) -> Any:
-    """A class attribute that reads a setting when accessed, so changed
-    settings apply to the token classes. Subclasses override it by assigning
-    a plain value, as with upstream's class attributes."""
-    return _native.AttributeProxy(api_settings, name)
-
-
-class _NoCopyClaims:
-    """``RefreshToken.no_copy_claims``, following the claim-name settings."""
-
-    _cached: tuple = (None, ())
-
-    def __get__(self, instance: object, owner: type | None = None) -> tuple:
-        generation = api_settings.generation
-        cached = self._cached
-        if cached[0] == generation:
-            return cached[1]
-        claims = (
-            api_settings.TOKEN_TYPE_CLAIM,
-            "exp",
-            # The configured id claim and the standard one are both left out:
-            # a third-party token may carry a custom id next to "jti".
-            api_settings.JTI_CLAIM,
-            "jti",
-            "iat",
-        )
-        self._cached = (generation, claims)
-        return claims
-
-
-class Token(metaclass=WatchedClass):
+class Token:
     """
     A class which validates and wraps an existing JWT or can be used to build a
     new JWT.
@@ -107,86 +77,69 @@ class Token(metaclass=WatchedClass):
         message if the given token is invalid, expired, or otherwise not safe
         to use.
         """
-        self.token = token
-        if aware_utcnow is _default_aware_utcnow:
-            now = self._now_us = int(time.time() * 1_000_000 + 0.5)
-            cls = type(self)
-            # The fast paths' cache checks are inlined: this runs per token.
-            if token is None:
-                entry = _mint_paths.get(cls)
-                if entry is None or entry[0] != _classwatch.epoch:
-                    entry = _mint_path(cls)
-                if entry[1] is not None:
-                    self.payload = _native.mint(*entry[1], now)
-                    return
-            elif verify:
-                entry = _decode_paths.get(cls)
-                if entry is None or entry[0] != _classwatch.epoch:
-                    entry = _decode_path(cls)
-                if entry[1] is not None:
-                    # A stock class on a stock backend: decoding and
-                    # Token.verify in one native call.
-                    try:
-                        self.payload = entry[1](token, now)
-                    except _native.JWTError as e:
-                        raise _token_error(e) from e
-                    return
-        else:
-            # A test replaced aware_utcnow: its datetime is "now".
-            self.current_time = aware_utcnow()
-
         if self.token_type is None or self.lifetime is None:
             raise TokenError(_("Cannot create token with no type or lifetime"))
 
+        native = _native_path.for_init(self, token, verify)
+        self.token = token
+        if native is not None:
+            # Decoding (with verify()'s checks) or minting in one native
+            # call. The clock was read in microseconds; current_time is made
+            # from them when first read.
+            function, arguments, self._now_us = native
+            if token is None:
+                self.payload = function(*arguments)
+                return
+            try:
+                self.payload = function(*arguments)
+            except _native.JWTError as e:
+                raise _token_error(e) from e
+            except TokenBackendExpiredToken as e:
+                raise ExpiredTokenError(_("Token is expired")) from e
+            except TokenBackendError as e:
+                raise TokenError(_("Token is invalid")) from e
+            return
+
+        self.current_time = aware_utcnow()
+
+        # Set up token
         if token is not None:
-            self._load(token, verify)
+            # An encoded token was provided
+            token_backend = self.get_token_backend()
+
+            # Decode token
+            try:
+                self.payload = token_backend.decode(token, verify=verify)
+            except TokenBackendExpiredToken as e:
+                raise ExpiredTokenError(_("Token is expired")) from e
+            except TokenBackendError as e:
+                raise TokenError(_("Token is invalid")) from e
+
+            if verify:
+                self.verify()
         else:
+            # New token.  Skip all the verification steps.
             self.payload = {api_settings.TOKEN_TYPE_CLAIM: self.token_type}
+
+            # Set "exp" and "iat" claims with default value
             self.set_exp(from_time=self.current_time, lifetime=self.lifetime)
             self.set_iat(at_time=self.current_time)
+
+            # Set "jti" claim
             self.set_jti()
 
-    def _load(self, token: "Token | str | bytes", verify: bool) -> None:
-        backend = self.get_token_backend()
-        # As with PyJWT, decoding checks the registered claims (exp, nbf, iat)
-        # against the real clock. A replaced aware_utcnow moves only the clock
-        # of Token.verify's own checks, so those then run in Python.
-        clock_replaced = aware_utcnow is not _default_aware_utcnow
-        # Token.verify's checks go to the engine only with the engine's own
-        # decode; a replaced decode is followed by verify() in Python.
-        stock_decode = backends.is_stock(backend, "decode")
-        rules = None
-        if verify and stock_decode and not clock_replaced:
-            rules = _verify_rules(type(self))
-        try:
-            if stock_decode:
-                decode_now = now_us() if clock_replaced else self._now_us
-                self.payload = backend._decode_native(token, verify, decode_now, rules)
-            else:
-                self.payload = backend.decode(token, verify=verify)
-        except _native.JWTError as e:
-            raise _token_error(e) from e
-        except TokenBackendExpiredToken as e:
-            raise ExpiredTokenError(_("Token is expired")) from e
-        except TokenBackendError as e:
-            raise TokenError(_("Token is invalid")) from e
-        if verify and rules is None:
-            self.verify()
+    # Upstream sets current_time in __init__; the native paths leave it to be
+    # made from _now_us when first read (it is then an instance attribute).
+    current_time = _native_path.CurrentTime()
 
-    @property
-    def current_time(self) -> datetime:
-        try:
-            return self.__dict__["_current_time"]
-        except KeyError:
-            now = self.__dict__["_current_time"] = datetime_from_epoch(
-                self._now_us / 1_000_000
-            )
-            return now
-
-    @current_time.setter
-    def current_time(self, value: datetime) -> None:
-        self.__dict__["_current_time"] = value
-        self._now_us = _epoch_us(value)
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled with current_time, as upstream's tokens are, so that either
+        # package unpickles the other's.
+        state = self.__dict__.copy()
+        if "_now_us" in state:
+            state["current_time"] = self.current_time
+            del state["_now_us"]
+        return state
 
     def __repr__(self) -> str:
         return repr(self.payload)
@@ -210,15 +163,10 @@ class Token(metaclass=WatchedClass):
         """
         Signs and returns a token as a base64 encoded string.
         """
-        entry = _encode_paths.get(type(self))
-        if entry is None or entry[0] != _classwatch.epoch:
-            entry = _encode_path(type(self))
-        if entry[1] is not None:
-            try:
-                return entry[1](self.payload)
-            except _native.JWTError:
-                pass  # values for json.dumps, or a key error: the backend reports it
-        return self.get_token_backend().encode(self.payload)
+        backend = _native_path.backend_of(self)
+        if backend is None:
+            backend = self.get_token_backend()
+        return backend.encode(self.payload)
 
     def verify(self) -> None:
         """
@@ -259,7 +207,7 @@ class Token(metaclass=WatchedClass):
         See here:
         https://tools.ietf.org/html/rfc7519#section-4.1.7
         """
-        self.payload[api_settings.JTI_CLAIM] = _native.new_jti()
+        self.payload[api_settings.JTI_CLAIM] = uuid4().hex
 
     def set_exp(
         self,
@@ -273,10 +221,13 @@ class Token(metaclass=WatchedClass):
         See here:
         https://tools.ietf.org/html/rfc7519#section-4.1.4
         """
-        start = self._now_us if from_time is None else _epoch_us(from_time)
+        if from_time is None:
+            from_time = self.current_time
+
         if lifetime is None:
             lifetime = self.lifetime
-        self.payload[claim] = (start + lifetime // _ONE_MICROSECOND) // 1_000_000
+
+        self.payload[claim] = datetime_to_epoch(from_time + lifetime)
 
     def set_iat(self, claim: str = "iat", at_time: datetime | None = None) -> None:
         """
@@ -285,8 +236,10 @@ class Token(metaclass=WatchedClass):
         See here:
         https://tools.ietf.org/html/rfc7519#section-4.1.6
         """
-        at = self._now_us if at_time is None else _epoch_us(at_time)
-        self.payload[claim] = at // 1_000_000
+        if at_time is None:
+            at_time = self.current_time
+
+        self.payload[claim] = datetime_to_epoch(at_time)
 
     def check_exp(
         self, claim: str = "exp", current_time: datetime | None = None
@@ -332,21 +285,11 @@ class Token(metaclass=WatchedClass):
                 "consider checking the user's status before calling the `for_user` method."
             )
 
-        user_id = str(getattr(user, api_settings.USER_ID_FIELD))
+        user_id = getattr(user, api_settings.USER_ID_FIELD)
+        user_id = str(user_id)
 
-        entry = _mint_paths.get(cls)
-        if entry is None or entry[0] != _classwatch.epoch:
-            entry = _mint_path(cls)
-        if entry[1] is not None and entry[2] and aware_utcnow is _default_aware_utcnow:
-            # What cls() and the item assignment below do, without running
-            # the stock __init__ and __setitem__ through Python.
-            token = _native.new_token(
-                cls, *entry[1], int(time.time() * 1_000_000 + 0.5)
-            )
-            token.payload[api_settings.USER_ID_CLAIM] = user_id
-        else:
-            token = cls()
-            token[api_settings.USER_ID_CLAIM] = user_id
+        token = cls()
+        token[api_settings.USER_ID_CLAIM] = user_id
 
         if api_settings.CHECK_REVOKE_TOKEN:
             token[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(
@@ -360,7 +303,9 @@ class Token(metaclass=WatchedClass):
     @property
     def token_backend(self) -> "TokenBackend":
         if self._token_backend is None:
-            return state.current_token_backend()
+            # Looked up at each use, not kept on the instance as upstream
+            # does: a pickled token then carries no signing key.
+            return import_string("rest_framework_simplejwt.state.token_backend")
         return self._token_backend
 
     def get_token_backend(self) -> "TokenBackend":
@@ -368,7 +313,7 @@ class Token(metaclass=WatchedClass):
         return self.token_backend
 
 
-class BlacklistMixin(Generic[T], metaclass=WatchedClass):
+class BlacklistMixin(Generic[T]):
     """
     If the `rest_framework_simplejwt.token_blacklist` app was configured to be
     used, tokens created from `BlacklistMixin` subclasses will insert
@@ -378,7 +323,7 @@ class BlacklistMixin(Generic[T], metaclass=WatchedClass):
 
     payload: dict[str, Any]
 
-    if blacklist_app_listed():
+    if _blacklist_app_listed():
 
         def verify(self, *args: Any, **kwargs: Any) -> None:
             self.check_blacklist()
@@ -405,7 +350,7 @@ class BlacklistMixin(Generic[T], metaclass=WatchedClass):
             Ensures this token is included in the outstanding token list and
             adds it to the blacklist.
             """
-            token, _created = self._outstanding_row()
+            token, _created = _outstanding_row(self)
             return BlacklistedToken.objects.get_or_create(token=token)
 
         def outstand(self) -> tuple[OutstandingToken, bool]:
@@ -413,18 +358,7 @@ class BlacklistMixin(Generic[T], metaclass=WatchedClass):
             Ensures this token is included in the outstanding token list and
             adds it to the outstanding token list if not.
             """
-            return self._outstanding_row()
-
-        def _outstanding_row(self) -> tuple[OutstandingToken, bool]:
-            return OutstandingToken.objects.get_or_create(
-                jti=self.payload[api_settings.JTI_CLAIM],
-                defaults={
-                    "user": _user_of(self.payload.get(api_settings.USER_ID_CLAIM)),
-                    "created_at": self.current_time,  # type: ignore[attr-defined]
-                    "token": str(self),
-                    "expires_at": datetime_from_epoch(self.payload["exp"]),
-                },
-            )
+            return _outstanding_row(self)
 
         @classmethod
         def for_user(cls: type[T], user: AuthUser) -> T:
@@ -444,10 +378,21 @@ class BlacklistMixin(Generic[T], metaclass=WatchedClass):
             return token
 
 
+def _outstanding_row(token: Any) -> tuple[OutstandingToken, bool]:
+    """The token's OutstandingToken row, created if missing."""
+    return OutstandingToken.objects.get_or_create(
+        jti=token.payload[api_settings.JTI_CLAIM],
+        defaults={
+            "user": _user_of(token.payload.get(api_settings.USER_ID_CLAIM)),
+            "created_at": token.current_time,
+            "token": str(token),
+            "expires_at": datetime_from_epoch(token.payload["exp"]),
+        },
+    )
+
+
 def _user_of(user_id: Any) -> AbstractBaseUser | None:
     """The user a token names, or None if there is no such user."""
-    if user_id is None:
-        return None
     User = get_user_model()
     try:
         return User.objects.get(**{api_settings.USER_ID_FIELD: user_id})
@@ -458,7 +403,7 @@ def _user_of(user_id: Any) -> AbstractBaseUser | None:
 
 class SlidingToken(BlacklistMixin["SlidingToken"], Token):
     token_type = "sliding"
-    lifetime = _setting("SLIDING_TOKEN_LIFETIME")
+    lifetime = _Setting("SLIDING_TOKEN_LIFETIME")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -474,12 +419,27 @@ class SlidingToken(BlacklistMixin["SlidingToken"], Token):
 
 class AccessToken(Token):
     token_type = "access"
-    lifetime = _setting("ACCESS_TOKEN_LIFETIME")
+    lifetime = _Setting("ACCESS_TOKEN_LIFETIME")
+
+
+class _NoCopyClaims:
+    """``RefreshToken.no_copy_claims``, following the claim-name settings."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> tuple:
+        return (
+            api_settings.TOKEN_TYPE_CLAIM,
+            "exp",
+            # The configured id claim and the standard one are both left out:
+            # a third-party token may carry a custom id next to "jti".
+            api_settings.JTI_CLAIM,
+            "jti",
+            "iat",
+        )
 
 
 class RefreshToken(BlacklistMixin["RefreshToken"], Token):
     token_type = "refresh"
-    lifetime = _setting("REFRESH_TOKEN_LIFETIME")
+    lifetime = _Setting("REFRESH_TOKEN_LIFETIME")
     no_copy_claims = _NoCopyClaims()
     access_token_class = AccessToken
 
@@ -490,37 +450,23 @@ class RefreshToken(BlacklistMixin["RefreshToken"], Token):
         claims present in this refresh token to the new access token except
         those claims listed in the `no_copy_claims` attribute.
         """
-        cls = self.access_token_class
-        if aware_utcnow is _default_aware_utcnow:
-            entry = _mint_paths.get(cls)
-            if entry is None or entry[0] != _classwatch.epoch:
-                entry = _mint_path(cls)
-            if entry[1] is not None and entry[2]:
-                # What the Python path below does, in one native call: a new
-                # instance whose payload expires relative to this token, with
-                # its claims.
-                return _native.new_token(
-                    cls,
-                    *entry[1],
-                    int(time.time() * 1_000_000 + 0.5),
-                    self._now_us,
-                    self.payload,
-                    self.no_copy_claims,
-                )
+        access = self.access_token_class()
 
-        access = cls()
-
-        # The pair expires relative to the same moment: the refresh token's
-        # creation, not the access token's.
-        access.set_exp(from_time=self.current_time)
+        # Use instantiation time of refresh token as relative timestamp for
+        # access token "exp" claim.  This ensures that both a refresh and
+        # access token expire relative to the same time if they are created as
+        # a pair.
+        if not _native_path.set_exp_from(access, self):
+            access.set_exp(from_time=self.current_time)
 
         no_copy = self.no_copy_claims
-        if type(access).__setitem__ is _STOCK["__setitem__"]:
+        if _native_path.stock_setitem(access, self.payload):
             _native.copy_claims(self.payload, access.payload, no_copy)
         else:
             for claim, value in self.payload.items():
-                if claim not in no_copy:
-                    access[claim] = value
+                if claim in no_copy:
+                    continue
+                access[claim] = value
 
         return access
 
@@ -536,153 +482,6 @@ class UntypedToken(Token):
         properties which do not relate to the token's intended use.
         """
         pass
-
-
-# The engine's random generator (token ids) seeds itself on first use in each
-# process, which takes tens of milliseconds: do it in the background now and
-# in every forked server worker, not on a request.
-_native.warm_random()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_native.warm_random)
-
-# Each fast path is cached per class with the epoch it was built at
-# (_classwatch explains what moves it); an entry from an older epoch is
-# rebuilt, and an entry holding None sends the class down the Python path.
-# Entries are tuples read inline by the hot methods above:
-#   decode: (epoch, TokenDecoder)        encode: (epoch, engine.encode)
-#   mint:   (epoch, mint arguments, may build instances without __init__:
-#            for_user and RefreshToken.access_token then use new_token)
-# A fast path applies while a class keeps the methods it would skip as
-# defined here; an override anywhere in its MRO sends it down the Python path.
-
-_decode_paths: dict[type, tuple] = {}
-_mint_paths: dict[type, tuple] = {}
-_encode_paths: dict[type, tuple] = {}
-
-# __init__ methods that set nothing before Token.__init__ runs (a subclass's
-# own __init__ might set self.lifetime first, which Token.__init__ must see).
-# Filled in once the classes exist, below.
-_STOCK_INITS: tuple = ()
-
-
-def _uses_settings_backend(cls: type) -> bool:
-    # At class level the token_backend property is the property object.
-    return (
-        cls.get_token_backend is _STOCK["get_token_backend"]
-        and cls.token_backend is _STOCK["token_backend"]
-        and cls._token_backend is None
-    )
-
-
-def _stock_backend() -> Any:
-    """The shared backend, brought up to date with the settings, if it is a
-    TokenBackend (not a replacement or a mock); else None."""
-    backend = state.current_token_backend()
-    return backend if isinstance(backend, state.TokenBackend) else None
-
-
-def _decode_path(cls: type) -> tuple:
-    backend = _stock_backend()
-    decoder = None
-    if (
-        backend is not None
-        and cls.__init__ in _STOCK_INITS
-        and cls.token_type is not None
-        and _uses_settings_backend(cls)
-    ):
-        rules = _verify_rules(cls)
-        if rules is not None:
-            decoder = backend._token_decoder(*rules)
-    # The epoch is read last: bringing the backend up to date may move it.
-    entry = _decode_paths[cls] = (_classwatch.epoch, decoder)
-    return entry
-
-
-def _mint_path(cls: type) -> tuple:
-    lifetime = cls.lifetime
-    mint = None
-    if (
-        cls.__init__ in _STOCK_INITS
-        and cls.token_type is not None
-        and isinstance(lifetime, timedelta)
-        and cls.set_exp is _STOCK["set_exp"]
-        and cls.set_iat is _STOCK["set_iat"]
-        and cls.set_jti is _STOCK["set_jti"]
-    ):
-        mint = (
-            api_settings.TOKEN_TYPE_CLAIM,
-            cls.token_type,
-            lifetime // _ONE_MICROSECOND,
-            api_settings.JTI_CLAIM,
-        )
-    # for_user and RefreshToken.access_token may build the instance
-    # themselves when __init__ would do nothing else, and set claims past a
-    # stock __setitem__.
-    bypass_init = (
-        cls.__init__ is _STOCK["__init__"]
-        and cls.__setitem__ is _STOCK["__setitem__"]
-        # new_token calls object.__new__, which refuses abstract classes too.
-        and cls.__new__ is object.__new__
-    )
-    entry = _mint_paths[cls] = (_classwatch.epoch, mint, bypass_init)
-    return entry
-
-
-def _encode_path(cls: type) -> tuple:
-    backend = _stock_backend()
-    encode = None
-    if (
-        backend is not None
-        and _uses_settings_backend(cls)
-        and backends.is_stock(backend, "encode")
-    ):
-        with contextlib.suppress(TokenBackendError):  # reported when used
-            encode = backend._engine.encode
-    entry = _encode_paths[cls] = (_classwatch.epoch, encode)
-    return entry
-
-
-# The methods as defined here, captured before anything could patch them:
-# a fast path applies only while a class still uses these.
-_STOCK = {
-    name: Token.__dict__[name]
-    for name in (
-        "__init__",
-        "__setitem__",
-        "verify",
-        "check_exp",
-        "verify_token_type",
-        "set_exp",
-        "set_iat",
-        "set_jti",
-        "get_token_backend",
-        "token_backend",
-    )
-}
-_STOCK_UNTYPED_CHECK = UntypedToken.__dict__["verify_token_type"]
-_STOCK_INITS = (Token.__init__, SlidingToken.__init__)
-
-
-def _verify_rules(cls: type) -> tuple | None:
-    """``Token.verify`` as (type claim, expected type, jti claim) for the
-    engine, or None when the class verifies differently."""
-    if cls.verify is not _STOCK["verify"] or cls.check_exp is not _STOCK["check_exp"]:
-        return None
-    type_claim = api_settings.TOKEN_TYPE_CLAIM
-    jti_claim = api_settings.JTI_CLAIM
-    check_type = cls.verify_token_type
-    if check_type is _STOCK_UNTYPED_CHECK or type_claim is None:
-        expected = None
-    elif check_type is _STOCK["verify_token_type"] and isinstance(cls.token_type, str):
-        expected = cls.token_type
-    else:
-        return None
-    if not (
-        (type_claim is None or isinstance(type_claim, str))
-        and (jti_claim is None or isinstance(jti_claim, str))
-    ):
-        return None
-    return (type_claim, expected, jti_claim)
 
 
 def _token_error(error: "_native.JWTError") -> Exception:
@@ -701,3 +500,13 @@ def _token_error(error: "_native.JWTError") -> Exception:
         # The configured key is unusable: a server problem, not a bad token.
         return ImproperlyConfigured(f"SIMPLE_JWT key settings: {error.args[1]}")
     return TokenError(_("Token is invalid"))
+
+
+_native_path.capture_stock(globals())
+
+# The engine's random generator (token ids) seeds itself on first use in each
+# process, which takes tens of milliseconds: do it in the background now and
+# in every forked server worker, not on a request.
+_native.warm_random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_native.warm_random)

@@ -6,8 +6,7 @@ without re-importing this module. As upstream, a view class may instead set
 ``serializer_class``, or set ``_serializer_class`` to a dotted path.
 """
 
-import sys
-from typing import Any
+from typing import Any, Optional  # noqa: F401 - upstream's module has them
 
 from django.utils.module_loading import import_string
 from rest_framework import generics, status
@@ -21,34 +20,15 @@ from .settings import api_settings
 
 
 class _SerializerSetting:
-    """A view's ``_serializer_class``: the dotted path held by a setting,
-    read when accessed. A plain string set on a subclass or an instance takes
-    its place."""
+    """A view's ``_serializer_class``: the dotted path a setting holds now
+    (upstream read it once, at import). A plain value set on a subclass or an
+    instance takes its place."""
 
     def __init__(self, setting: str) -> None:
         self.setting = setting
 
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         return getattr(api_settings, self.setting)
-
-
-# Dotted path -> (module, attribute name, class). A hit is trusted only while
-# the module still holds that class, so reloading a module is noticed.
-_imported: dict[str, tuple[Any, str, Any]] = {}
-
-
-def _import_serializer(path: str) -> Any:
-    cached = _imported.get(path)
-    if cached is not None:
-        module, name, obj = cached
-        if module.__dict__.get(name) is obj:
-            return obj
-    obj = import_string(path)
-    module_path, _, name = path.rpartition(".")
-    module = sys.modules.get(module_path)
-    if module is not None:
-        _imported[path] = (module, name, obj)
-    return obj
 
 
 class TokenViewBase(generics.GenericAPIView):
@@ -61,25 +41,28 @@ class TokenViewBase(generics.GenericAPIView):
     www_authenticate_realm = "api"
 
     def get_serializer_class(self) -> type[BaseSerializer]:
-        """``serializer_class`` if the view sets one, else the class named by
-        ``_serializer_class``."""
+        """
+        If serializer_class is set, use it directly. Otherwise get the class from settings.
+        """
+
         if self.serializer_class:
             return self.serializer_class
-        path = self._serializer_class
-        if not isinstance(path, str):
+        if not isinstance(self._serializer_class, str):
             # A setting may hold the class itself rather than its path.
-            return path
+            return self._serializer_class
         try:
-            return _import_serializer(path)
+            return import_string(self._serializer_class)
         except ImportError as e:
-            raise ImportError(f"Could not import serializer '{path}'") from e
+            msg = f"Could not import serializer '{self._serializer_class}'"
+            raise ImportError(msg) from e
 
     def get_authenticate_header(self, request: Request) -> str:
         # Token views authenticate nobody, but a refused token must still be
         # a 401 carrying WWW-Authenticate, not DRF's 403.
-        return (
-            f'{authentication._header_names()[0]} realm="{self.www_authenticate_realm}"'
-        )
+        types = globals().get("AUTH_HEADER_TYPES")
+        if types is None or type(types) is authentication._FromSettings:
+            types = authentication._module_value("AUTH_HEADER_TYPES", 1)
+        return f'{types[0]} realm="{self.www_authenticate_realm}"'
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -165,5 +148,5 @@ token_blacklist = TokenBlacklistView.as_view()
 def __getattr__(name: str) -> Any:
     # Upstream's views module imported this name from authentication.
     if name == "AUTH_HEADER_TYPES":
-        return authentication._header_names()
+        return authentication._module_value("AUTH_HEADER_TYPES", 1)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,8 @@ enable it. Its tables and migrations are those of the upstream package, so a
 database created by upstream needs no migration after switching.
 """
 
+from typing import Any
+
 from django import VERSION
 
 APP_PATH = "rest_framework_simplejwt.token_blacklist"
@@ -15,15 +17,18 @@ if VERSION < (3, 2):
     default_app_config = f"{APP_PATH}.apps.TokenBlacklistConfig"
 
 
-def is_listed() -> bool:
-    """Whether INSTALLED_APPS names this app, by module or by AppConfig path.
+def is_listed(installed_apps: Any = None) -> bool:
+    """Whether ``installed_apps`` (default: ``settings.INSTALLED_APPS``) names
+    this app, by module or by AppConfig path.
 
     Read from the settings rather than the app registry because the token
     classes and models decide this while apps are still being loaded.
     """
-    from django.conf import settings
+    if installed_apps is None:
+        from django.conf import settings
 
+        installed_apps = settings.INSTALLED_APPS
     return any(
         entry == APP_PATH or entry.startswith(f"{APP_PATH}.apps.")
-        for entry in settings.INSTALLED_APPS
+        for entry in installed_apps
     )

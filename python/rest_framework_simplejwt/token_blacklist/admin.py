@@ -1,47 +1,55 @@
-"""Read-only admin pages for the blacklist tables.
+"""Admin pages for the blacklist tables, as upstream has them.
 
-Rows are written by the token machinery only; staff can browse and search them
-but not add, edit or delete them from the admin.
+Outstanding tokens are written by the token machinery only: staff can browse
+and search them, not add, edit or delete them. Blacklist rows are ordinary
+admin rows: deleting one lifts that token's blacklisting, and staff may add
+one to revoke a token by hand.
 """
 
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from datetime import datetime
+from typing import Any, Optional, TypeVar  # noqa: F401 - upstream's module has them
 
+from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+
+from ..models import TokenUser
 from .models import BlacklistedToken, OutstandingToken
 
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def get_readonly_fields(self, request, obj=None) -> list:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # The change view doubles as the detail view: allow looking at a row,
-        # never submitting the form.
-        if request.method not in ("GET", "HEAD"):
-            return False
-        return super().has_change_permission(request, obj)
+AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
 
 
-@admin.register(OutstandingToken)
-class OutstandingTokenAdmin(_ReadOnlyAdmin):
+class OutstandingTokenAdmin(admin.ModelAdmin):
     list_display = ("jti", "user", "created_at", "expires_at")
     search_fields = ("user__id", "jti")
     ordering = ("user",)
+    actions = None
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+    def get_queryset(self, *args: Any, **kwargs: Any) -> QuerySet:
+        return super().get_queryset(*args, **kwargs).select_related("user")
+
+    def get_readonly_fields(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Request, obj: Any = None) -> bool:
+        # The change view doubles as the detail view: looking, not saving.
+        return request.method in ("GET", "HEAD") and super().has_change_permission(
+            request, obj
+        )
 
 
-@admin.register(BlacklistedToken)
-class BlacklistedTokenAdmin(_ReadOnlyAdmin):
+admin.site.register(OutstandingToken, OutstandingTokenAdmin)
+
+
+class BlacklistedTokenAdmin(admin.ModelAdmin):
     list_display = (
         "token_jti",
         "token_user",
@@ -52,21 +60,24 @@ class BlacklistedTokenAdmin(_ReadOnlyAdmin):
     search_fields = ("token__user__id", "token__jti")
     ordering = ("token__user",)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("token__user")
+    def get_queryset(self, *args: Any, **kwargs: Any) -> QuerySet:
+        return super().get_queryset(*args, **kwargs).select_related("token__user")
 
     @admin.display(description=_("jti"), ordering="token__jti")
-    def token_jti(self, obj: BlacklistedToken):
+    def token_jti(self, obj: BlacklistedToken) -> str:
         return obj.token.jti
 
     @admin.display(description=_("user"), ordering="token__user")
-    def token_user(self, obj: BlacklistedToken):
+    def token_user(self, obj: BlacklistedToken) -> AuthUser:
         return obj.token.user
 
     @admin.display(description=_("created at"), ordering="token__created_at")
-    def token_created_at(self, obj: BlacklistedToken):
+    def token_created_at(self, obj: BlacklistedToken) -> datetime:
         return obj.token.created_at
 
     @admin.display(description=_("expires at"), ordering="token__expires_at")
-    def token_expires_at(self, obj: BlacklistedToken):
+    def token_expires_at(self, obj: BlacklistedToken) -> datetime:
         return obj.token.expires_at
+
+
+admin.site.register(BlacklistedToken, BlacklistedTokenAdmin)
