@@ -191,7 +191,7 @@ impl Engine {
 }
 
 impl Engine {
-    fn claim_rules(&self, now_us: i64, leeway_us: i64) -> ClaimRules<'_> {
+    pub(crate) fn claim_rules(&self, now_us: i64, leeway_us: i64) -> ClaimRules<'_> {
         ClaimRules {
             now_us,
             leeway_us,
@@ -200,7 +200,7 @@ impl Engine {
         }
     }
 
-    fn decode_with<'py>(
+    pub(crate) fn decode_with<'py>(
         &self,
         py: Python<'py>,
         token: &Bound<'py, PyAny>,

@@ -37,6 +37,7 @@ pub mod token;
 mod backend;
 mod json_py;
 mod json_write;
+mod native_path;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -91,6 +92,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<backend::Key>()?;
     m.add_class::<backend::TokenDecoder>()?;
     m.add_class::<backend::AttributeProxy>()?;
+    m.add_class::<native_path::NativePath>()?;
+    m.add_class::<native_path::SettingAttribute>()?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(token::mint, m)?)?;
     m.add_function(wrap_pyfunction!(token::copy_claims, m)?)?;

@@ -512,7 +512,9 @@ def _tokens_around(now):
 def test_flushexpiredtokens_with_patched_clock():
     _tokens_around(NOW)
     with mock.patch(
-        "rest_framework_simplejwt.utils.aware_utcnow", return_value=NOW
+        "rest_framework_simplejwt.token_blacklist.management.commands."
+        "flushexpiredtokens.aware_utcnow",
+        return_value=NOW,
     ) as clock:
         call_command("flushexpiredtokens")
     clock.assert_called_once_with()

@@ -83,3 +83,11 @@ def test_class_decorator_on_a_django_test_case():
         [("token_id", "kind"), (7, True, "access")], key=str
     )
     assert api_settings.JTI_CLAIM == "jti"
+
+
+def test_upstreams_helper_name_is_the_same_helper():
+    from rest_framework_simplejwt.testing import override_api_settings
+
+    with override_settings(SIMPLE_JWT=PROJECT), override_api_settings(JTI_CLAIM="id"):
+        assert api_settings.JTI_CLAIM == "id"
+        assert api_settings.ACCESS_TOKEN_LIFETIME == timedelta(minutes=1)

@@ -127,7 +127,7 @@ UPSTREAM_MODULES = (
 NAMES_PROBE = """
 import importlib, json, django
 django.setup()
-names = {}
+names = {{}}
 for module in {modules!r}:
     m = importlib.import_module("rest_framework_simplejwt." + module)
     names[module] = sorted(n for n in vars(m) if not n.startswith("__"))

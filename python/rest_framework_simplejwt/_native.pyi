@@ -96,6 +96,39 @@ class Engine:
     def verifying_key(self) -> Key:
         """The parsed key tokens are verified with."""
 
+class NativePath:
+    """The check that lets one native call stand in for ``Token.__init__``
+    (see ``_native_path.py``); made at every call, nothing cached."""
+
+    def __init__(
+        self,
+        tokens: dict[str, Any],
+        utils: dict[str, Any],
+        time: dict[str, Any],
+        stock: dict[str, Any],
+    ) -> None: ...
+    def capture_backend(
+        self,
+        stock: dict[str, Any],
+        setting_names: list[str],
+        engine_inputs: list[str],
+    ) -> None:
+        """Records ``TokenBackend``'s methods as defined."""
+    def token_init(
+        self, token: Any, raw: Any, verify: bool, lifetime: Any
+    ) -> tuple[dict[str, Any], int] | None:
+        """``(payload, now_us)`` for ``Token.__init__``, or None when the
+        Python methods must run."""
+
+class SettingAttribute:
+    """A class attribute reading ``namespace["api_settings"].<name>`` at each
+    access."""
+
+    def __init__(self, namespace: dict[str, Any], name: str) -> None: ...
+    def __get__(self, instance: Any, owner: type | None = None) -> Any: ...
+    @property
+    def name(self) -> str: ...
+
 class TokenDecoder:
     """What a token class calls to validate a raw token in one call."""
 

@@ -18,8 +18,8 @@ resolves to this package's own object; otherwise the Python methods run.
 What each path checks:
 
 * clock (decoding and minting): ``tokens.aware_utcnow``, ``utils.datetime``
-  and ``time.time`` are the originals, so ``time.time()`` is the instant
-  ``aware_utcnow()`` would give (freezegun replaces them and takes the Python
+  and ``time.time_ns`` are the originals, so ``time.time_ns()`` is the
+  instant ``aware_utcnow()`` would give (freezegun replaces them and takes the Python
   path; time-machine moves both clocks alike and keeps the native one);
 * a fresh instance: a subclass ``__init__`` that set attributes before
   ``Token.__init__`` sends the token down the Python path;
@@ -34,7 +34,6 @@ What each path checks:
   and ``tokens.uuid4`` are stock, and the lifetime is a ``timedelta``.
 """
 
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -45,17 +44,37 @@ from . import _native, utils
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_MICROSECOND = timedelta(microseconds=1)
-# Filled by capture_stock() once tokens.py has defined its classes. The real
+
+# The objects as defined, filled by capture_stock() once tokens.py has
+# defined its classes and by capture_backend() once backends.py has. The real
 # clock functions are kept in this dict, not as module attributes: freezegun
 # replaces every module attribute that holds them.
+_stock: dict[str, Any] = {
+    "datetime": datetime,
+    "time_ns": time.time_ns,
+    "timedelta": timedelta,
+}
 _tokens: dict[str, Any] = {}
-_stock: dict[str, Any] = {"datetime": datetime, "time": time.time}
+
+#: The check of Token.__init__, made natively (src/native_path.rs) because it
+#: runs for every token: ``guard.token_init(token, raw, verify, lifetime)``
+#: gives ``(payload, now_us)``, or None when the Python methods must run.
+guard: Any = None
+
+_MODULE_NAMES = (
+    "aware_utcnow",
+    "datetime_from_epoch",
+    "datetime_to_epoch",
+    "uuid4",
+    "import_string",
+)
+_BACKEND_METHODS = ("decode", "get_verifying_key", "get_leeway")
 
 
 def capture_stock(tokens_globals: dict[str, Any]) -> None:
     """Records the ``tokens`` module's namespace and its functions and
     methods as defined, before anything could patch them."""
-    global _tokens
+    global _tokens, guard
     _tokens = tokens_globals
     token = tokens_globals["Token"].__dict__
     _stock.update(
@@ -72,15 +91,19 @@ def capture_stock(tokens_globals: dict[str, Any]) -> None:
         token_backend=token["token_backend"],
         current_time=token["current_time"],
     )
+    guard = _native.NativePath(tokens_globals, vars(utils), vars(time), _stock)
 
 
-_MODULE_NAMES = (
-    "aware_utcnow",
-    "datetime_from_epoch",
-    "datetime_to_epoch",
-    "uuid4",
-    "import_string",
-)
+def capture_backend(
+    backend_class: type, setting_names: tuple, engine_inputs: tuple
+) -> None:
+    """Records ``TokenBackend``'s methods as defined, and the names its
+    engine cache is keyed on."""
+    methods = {
+        f"backend.{name}": backend_class.__dict__[name] for name in _BACKEND_METHODS
+    }
+    _stock.update(methods)
+    guard.capture_backend(methods, list(setting_names), list(engine_inputs))
 
 
 class CurrentTime:
@@ -103,122 +126,35 @@ class CurrentTime:
         return now
 
 
-def _clock_us() -> int | None:
-    """Now in microseconds, if the clock aware_utcnow() reads is the real one."""
-    if (
-        _tokens["aware_utcnow"] is _stock["aware_utcnow"]
-        and utils.datetime is _stock["datetime"]
-        and time.time is _stock["time"]
-    ):
-        return int(time.time() * 1_000_000 + 0.5)
-    return None
-
-
-def for_init(token: Any, raw: Any, verify: bool) -> tuple | None:
-    """``Token.__init__``'s work as ``(function, arguments, now_us)``, or None
-    when the Python path must run."""
-    if token.__dict__:
-        return None
-    now = _clock_us()
-    if now is None:
-        return None
-    cls = type(token)
-    names = _tokens
-    if raw is None:
-        lifetime = token.lifetime
-        if (
-            cls.set_exp is _stock["set_exp"]
-            and cls.set_iat is _stock["set_iat"]
-            and cls.set_jti is _stock["set_jti"]
-            and names["datetime_to_epoch"] is _stock["datetime_to_epoch"]
-            and names["uuid4"] is _stock["uuid4"]
-            and isinstance(lifetime, timedelta)
-        ):
-            api_settings = names["api_settings"]
-            return (
-                _native.mint,
-                (
-                    api_settings.TOKEN_TYPE_CLAIM,
-                    token.token_type,
-                    lifetime // _ONE_MICROSECOND,
-                    api_settings.JTI_CLAIM,
-                    now,
-                ),
-                now,
-            )
-        return None
-
-    backend = backend_of(token)
-    if backend is None or not _stock_method(backend, "decode"):
-        return None
-    if not verify:
-        return backend._decode, (backend._engine, raw, False, now), now
-    rules = _verify_rules(token, cls)
-    if rules is None:
-        return None
-    # A setting the engine cannot be built from raises here, not as an
-    # invalid token.
-    return backend._decode, (backend._engine, raw, True, now, rules), now
-
-
-def _verify_rules(token: Any, cls: type) -> tuple | None:
-    """``Token.verify`` as (type claim, expected type, jti claim) for the
-    engine, or None if this token verifies otherwise."""
-    if not (
-        cls.verify is _stock["verify"]
-        and cls.check_exp is _stock["check_exp"]
-        and _tokens["datetime_from_epoch"] is _stock["datetime_from_epoch"]
-    ):
-        return None
-    api_settings = _tokens["api_settings"]
-    type_claim = api_settings.TOKEN_TYPE_CLAIM
-    jti_claim = api_settings.JTI_CLAIM
-    check_type = cls.verify_token_type
-    if check_type is _stock["untyped_check"] or type_claim is None:
-        expected = None
-    elif check_type is _stock["verify_token_type"] and type(token.token_type) is str:
-        expected = token.token_type
-    else:
-        return None
-    if type(type_claim) not in _CLAIM_NAME_TYPES or type(jti_claim) not in (
-        _CLAIM_NAME_TYPES
-    ):
-        return None
-    return (type_claim, expected, jti_claim)
-
-
-_CLAIM_NAME_TYPES = (str, type(None))
-
-
 def backend_of(token: Any) -> Any:
     """What ``token.get_token_backend()`` returns, when the stock lookup is
     certain to give ``state.token_backend``; else None."""
     cls = type(token)
+    stock = _stock
     if (
-        cls.get_token_backend is _stock["get_token_backend"]
-        and cls.token_backend is _stock["token_backend"]
+        cls.get_token_backend is stock["get_token_backend"]
+        and cls.token_backend is stock["token_backend"]
         and token._token_backend is None
         and "get_token_backend" not in token.__dict__
-        and _tokens["import_string"] is _stock["import_string"]
+        and _tokens["import_string"] is stock["import_string"]
     ):
-        state = sys.modules.get("rest_framework_simplejwt.state")
+        state = _state
         if state is None:
-            from . import state
+            state = _load_state()
         return state.token_backend
     return None
 
 
-def capture_backend(backend_class: type) -> None:
-    """Records ``TokenBackend``'s methods as defined."""
-    for name in ("decode", "encode"):
-        _stock[f"backend.{name}"] = backend_class.__dict__[name]
+_state: Any = None
 
 
-def _stock_method(backend: Any, name: str) -> bool:
-    """Whether ``backend.<name>`` is TokenBackend's own method."""
-    return getattr(type(backend), name, None) is _stock[
-        f"backend.{name}"
-    ] and name not in getattr(backend, "__dict__", ())
+def _load_state() -> Any:
+    # Imported on first use: state imports backends, which imports tokens.
+    global _state
+    from . import state
+
+    _state = state
+    return state
 
 
 def set_exp_from(access: Any, refresh: Any) -> bool:

@@ -55,14 +55,20 @@ def _from_settings() -> tuple:
     return derived
 
 
+_namespace = globals()
+
+
 def _module_value(name: str, index: int) -> Any:
     """A name of this module as code reads it: an assigned value, else the
     settings'. A value of the marker types is one handed out earlier and put
     back by a patch helper's undo (pytest's monkeypatch does that): it must
     not freeze the setting, so it is ignored."""
-    assigned = globals().get(name)
+    assigned = _namespace.get(name)
     if assigned is None or type(assigned) in (_FromSettings, _BytesFromSettings):
-        return _from_settings()[index]
+        derived = _derived
+        if derived[0] is not api_settings.AUTH_HEADER_TYPES:
+            derived = _from_settings()
+        return derived[index]
     return assigned
 
 

@@ -43,6 +43,9 @@ SETTING_NAMES = (
     "JSON_ENCODER",
 )
 _read_cached_settings = itemgetter(*SETTING_NAMES)
+# What the native engine is built from.
+_ENGINE_INPUTS = ("algorithm", "signing_key", "verifying_key", "audience", "issuer")
+_read_engine_inputs = itemgetter(*_ENGINE_INPUTS)
 _reconfigure_lock = threading.Lock()
 
 
@@ -113,16 +116,22 @@ class TokenBackend:
 
     @property
     def _engine(self) -> "_native.Engine":
-        """The native engine for the attributes as they are now."""
-        self._follow_settings()
-        inputs = (
-            self.algorithm,
-            self.signing_key,
-            self.verifying_key,
-            self.audience,
-            self.issuer,
-        )
-        cached = self.__dict__.get("_engine_cache")
+        """The native engine for the attributes as they are now (and, for the
+        backend built from the settings, the settings as they are now)."""
+        own = self.__dict__
+        settings = own.get("_settings")
+        if settings is not None:
+            try:
+                seen = _read_cached_settings(settings.__dict__)
+            except (KeyError, AttributeError):
+                seen = None
+            if seen is None or seen != own["_settings_seen"]:
+                self._follow_settings()
+        try:
+            inputs = _read_engine_inputs(own)
+        except KeyError:  # an attribute set on the class, not the instance
+            inputs = tuple(getattr(self, name) for name in _ENGINE_INPUTS)
+        cached = own.get("_engine_cache")
         if cached is not None and cached[0] == inputs:
             return cached[1]
         try:
@@ -137,8 +146,19 @@ class TokenBackend:
             raise TokenBackendError(
                 format_lazy(_("Unrecognized algorithm type '{}'"), self.algorithm)
             ) from e
-        self.__dict__["_engine_cache"] = (inputs, engine)
+        own["_engine_cache"] = (inputs, engine)
         return engine
+
+    def _leeway_us(self) -> int:
+        """``get_leeway()`` in microseconds."""
+        leeway = self.leeway
+        if (
+            type(leeway) is int
+            and type(self).get_leeway is _STOCK_GET_LEEWAY
+            and "get_leeway" not in self.__dict__
+        ):
+            return leeway * 1_000_000
+        return self.get_leeway() // _ONE_MICROSECOND
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled as upstream's backend is: its settings, not native objects.
@@ -286,7 +306,7 @@ class TokenBackend:
             or "get_verifying_key" in self.__dict__
         ):
             key = self._as_key(self.get_verifying_key(token))
-        leeway = self.get_leeway() // _ONE_MICROSECOND if verify else 0
+        leeway = self._leeway_us() if verify else 0
         if token_rules:
             return engine.decode_token(token, now, leeway, *token_rules, key)
         return engine.decode(token, verify, now, leeway, key)
@@ -308,7 +328,8 @@ class TokenBackend:
             raise TokenBackendError(_("Token is invalid")) from e
 
 
-_native_path.capture_backend(TokenBackend)
+_native_path.capture_backend(TokenBackend, SETTING_NAMES, _ENGINE_INPUTS)
+_STOCK_GET_LEEWAY = TokenBackend.__dict__["get_leeway"]
 
 
 def _setting_values(settings: Any) -> tuple:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Optional, Union  # noqa: F401 - upstream's module has them
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional, Union  # noqa: F401 - upstream's module has them
 
 from django.contrib.auth import models as auth_models
 from django.db.models.manager import EmptyManager

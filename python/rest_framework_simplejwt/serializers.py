@@ -22,7 +22,7 @@ other requests are refused with "Token is blacklisted" (401).
 """
 
 import re
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar  # noqa: F401 - upstream's module has Optional
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model

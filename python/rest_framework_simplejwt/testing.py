@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.test import SimpleTestCase, override_settings
 
-__all__ = ["override_simplejwt"]
+__all__ = ["override_api_settings", "override_simplejwt"]
 
 
 class override_simplejwt(override_settings):  # noqa: N801 - named like Django's
@@ -50,3 +50,8 @@ class override_simplejwt(override_settings):  # noqa: N801 - named like Django's
             current = base.get("SIMPLE_JWT", getattr(settings, "SIMPLE_JWT", None))
             self.options = {"SIMPLE_JWT": {**(current or {}), **self.changes}}
         return super().decorate_class(cls)
+
+
+#: The name of upstream's own test helper, which projects copy: the same
+#: partial override, done through Django's settings.
+override_api_settings = override_simplejwt

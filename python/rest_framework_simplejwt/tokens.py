@@ -48,16 +48,12 @@ T = TypeVar("T", bound="Token")
 AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
 
 
-class _Setting:
-    """A class attribute holding a setting as it is now, so that
-    ``AccessToken.lifetime`` follows ``override_settings``. A subclass
-    overrides it by assigning a value, as with upstream's attributes."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: object, owner: type | None = None) -> Any:
-        return getattr(api_settings, self.name)
+def _setting(name: str) -> Any:
+    """A class attribute holding ``api_settings.<name>`` as it is now (this
+    module's ``api_settings``, patched or not), so that ``AccessToken.lifetime``
+    follows ``override_settings``. A subclass overrides it by assigning a
+    value, as with upstream's attributes."""
+    return _native.SettingAttribute(globals(), name)
 
 
 class Token:
@@ -77,27 +73,20 @@ class Token:
         message if the given token is invalid, expired, or otherwise not safe
         to use.
         """
-        if self.token_type is None or self.lifetime is None:
+        lifetime = self.lifetime
+        if self.token_type is None or lifetime is None:
             raise TokenError(_("Cannot create token with no type or lifetime"))
 
-        native = _native_path.for_init(self, token, verify)
+        try:
+            native = _native_path.guard.token_init(self, token, verify, lifetime)
+        except _native.JWTError as e:
+            raise _token_error(e) from e
         self.token = token
         if native is not None:
-            # Decoding (with verify()'s checks) or minting in one native
-            # call. The clock was read in microseconds; current_time is made
-            # from them when first read.
-            function, arguments, self._now_us = native
-            if token is None:
-                self.payload = function(*arguments)
-                return
-            try:
-                self.payload = function(*arguments)
-            except _native.JWTError as e:
-                raise _token_error(e) from e
-            except TokenBackendExpiredToken as e:
-                raise ExpiredTokenError(_("Token is expired")) from e
-            except TokenBackendError as e:
-                raise TokenError(_("Token is invalid")) from e
+            # Decoded (with verify()'s checks) or minted in one native call.
+            # The clock was read in microseconds; current_time is made from
+            # them when first read.
+            self.payload, self._now_us = native
             return
 
         self.current_time = aware_utcnow()
@@ -403,7 +392,7 @@ def _user_of(user_id: Any) -> AbstractBaseUser | None:
 
 class SlidingToken(BlacklistMixin["SlidingToken"], Token):
     token_type = "sliding"
-    lifetime = _Setting("SLIDING_TOKEN_LIFETIME")
+    lifetime = _setting("SLIDING_TOKEN_LIFETIME")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -419,7 +408,7 @@ class SlidingToken(BlacklistMixin["SlidingToken"], Token):
 
 class AccessToken(Token):
     token_type = "access"
-    lifetime = _Setting("ACCESS_TOKEN_LIFETIME")
+    lifetime = _setting("ACCESS_TOKEN_LIFETIME")
 
 
 class _NoCopyClaims:
@@ -439,7 +428,7 @@ class _NoCopyClaims:
 
 class RefreshToken(BlacklistMixin["RefreshToken"], Token):
     token_type = "refresh"
-    lifetime = _Setting("REFRESH_TOKEN_LIFETIME")
+    lifetime = _setting("REFRESH_TOKEN_LIFETIME")
     no_copy_claims = _NoCopyClaims()
     access_token_class = AccessToken
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rest_framework_simplejwt import utils
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from ...models import OutstandingToken
 
@@ -10,7 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         # Blacklist rows point at their token with on_delete=CASCADE, so they
-        # are removed together with it. ``utils.aware_utcnow`` is looked up on
-        # each call so that tests can patch it.
-        cutoff = utils.aware_utcnow()
-        OutstandingToken.objects.filter(expires_at__lte=cutoff).delete()
+        # are removed together with it. aware_utcnow is this module's name,
+        # as upstream's, so that tests can patch it here.
+        OutstandingToken.objects.filter(expires_at__lte=aware_utcnow()).delete()
