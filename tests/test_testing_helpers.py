@@ -90,4 +90,4 @@ def test_upstreams_helper_name_is_the_same_helper():
 
     with override_settings(SIMPLE_JWT=PROJECT), override_api_settings(JTI_CLAIM="id"):
         assert api_settings.JTI_CLAIM == "id"
-        assert api_settings.ACCESS_TOKEN_LIFETIME == timedelta(minutes=1)
+        assert timedelta(minutes=1) == api_settings.ACCESS_TOKEN_LIFETIME
