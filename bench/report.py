@@ -517,17 +517,23 @@ def snippet(results: dict) -> str:
 
 
 def _duration(results: dict) -> str:
-    """How long the run shown took, with its command: the estimate a reader
-    gets is a measurement, not a guess."""
+    """How long the run shown took, with the command it ran and what it
+    left out: the estimate a reader gets is a measurement, not a guess."""
     minutes = results.get("elapsed_s", 0) / 60
-    command = "make bench FULL=1" if results.get("mode") == "full" else "make bench"
-    setup = results.get("timings", {}).get("setup")
+    command = results.get("command", "python bench/run.py")
     text = f"the run shown, `{command}`, took {minutes:.0f} min"
+    setup = results.get("timings", {}).get("setup")
     if setup is not None:
         text += (
-            f", {setup / 60:.1f} of them building and installing with a warm "
-            "cache (a cold release build adds about 3)"
+            f", {setup / 60:.1f} of them building the release wheel and the virtualenvs"
         )
+    skipped = [
+        name
+        for name, key in (("the probes", "probes"), ("the end-to-end runs", "e2e"))
+        if key in results and results[key] is None
+    ]
+    if skipped:
+        text += "; it skipped " + " and ".join(skipped)
     return text
 
 

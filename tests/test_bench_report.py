@@ -26,9 +26,14 @@ def test_readme_performance_section_is_generated_from_results_json():
 
 
 def test_the_duration_stated_is_the_measured_one():
-    results = {"elapsed_s": 425.0, "mode": "quick", "timings": {"setup": 200.0}}
+    results = {
+        "elapsed_s": 425.0,
+        "command": "python bench/run.py --quick",
+        "timings": {"setup": 200.0},
+        "probes": {"gil": {}},
+        "e2e": None,
+    }
     text = report._duration(results)
-    assert "`make bench`, took 7 min" in text
-    assert "3.3 of them building and installing" in text
-    results["mode"] = "full"
-    assert "`make bench FULL=1`" in report._duration(results)
+    assert "`python bench/run.py --quick`, took 7 min" in text
+    assert "3.3 of them building the release wheel" in text
+    assert text.endswith("it skipped the end-to-end runs")

@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,18 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text()
-BLOCKS = re.findall(r"^```python\n(.*?)^```$", README, re.M | re.S)
+# Blocks at any indentation (a fenced block inside a list item is indented).
+BLOCKS = [
+    textwrap.dedent(body)
+    for _indent, body in re.findall(
+        r"^( *)```python\n(.*?)^\1```$", README, re.M | re.S
+    )
+]
 
 
 def kind(block: str) -> str:
+    if "override_simplejwt" in block:
+        return "testing"
     if "urlpatterns" in block:
         return "urls"
     if "def tokens_for" in block:
@@ -201,6 +210,32 @@ def test_keys_snippet_runs_as_written(project, index, tmp_path):
     assert proc.returncode == 0, snippet + proc.stdout + proc.stderr
     if '"SIGNING_KEY": None' not in snippet:
         assert "signed and verified" in proc.stdout, snippet + proc.stdout
+
+
+TESTING_SESSION = """
+import django
+
+django.setup()
+from rest_framework_simplejwt.settings import api_settings
+
+namespace = {}
+exec(compile(open("testing_snippet.py").read(), "testing_snippet.py", "exec"), namespace)
+ran = []
+for name, value in namespace.items():
+    if name.startswith("test_") and callable(value):
+        value()
+        ran.append(name)
+assert ran, "the snippet defines no test"
+print("ran", " ".join(ran))
+"""
+
+
+@pytest.mark.parametrize("index", range(len(blocks_of("testing"))))
+def test_testing_helper_snippet_runs_as_written(project, index):
+    (project / "testing_snippet.py").write_text(blocks_of("testing")[index])
+    proc = _python(project, TESTING_SESSION)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ran test_" in proc.stdout
 
 
 def test_readme_json_examples_parse():
