@@ -67,9 +67,19 @@ fuzz: $(STAMP) ## Fuzz the engine with cargo-fuzz, FUZZ_SECONDS per target (300;
 demo: build-dev ## Serve example/ on 127.0.0.1:8000 with a walkthrough (CHECK=1: test, stop; PORT=n)
 	$(PY) example/demo.py $(if $(filter-out 0 false no,$(CHECK)),--check) $(if $(PORT),--port $(PORT))
 
+.PHONY: wheel
+wheel: $(STAMP) ## Build the release wheel into dist/ (abi3, manylinux tag) and check it
+	rm -rf dist
+	$(MATURIN) build --release --compatibility pypi --out dist
+	$(PY) scripts/check_wheel.py --wheel dist/*.whl
+
+.PHONY: matrix
+matrix: $(STAMP) ## Both test suites against dist/'s wheel per Python/Django pair (ONLY="3.10 ...")
+	$(PY) .ci/matrix.py $(if $(ONLY),--only $(ONLY))
+
 .PHONY: bench
-bench: $(STAMP) ## Benchmark against upstream 5.5.1 -> bench/results.{md,png} (FULL=1: longer)
-	$(PY) bench/run.py $(if $(filter-out 0 false no,$(FULL)),--full,--quick)
+bench: $(STAMP) ## Benchmark against upstream 5.5.1 -> bench/.out/ (FULL=1 longer; UPDATE=1 rewrites bench/results.* and README); installs wrk
+	$(PY) bench/run.py $(if $(filter-out 0 false no,$(FULL)),--full,--quick) $(if $(filter-out 0 false no,$(UPDATE)),--update)
 
 .PHONY: messages
 messages: ## Recompile the translation catalogs (.po -> .mo)
@@ -77,4 +87,4 @@ messages: ## Recompile the translation catalogs (.po -> .mo)
 
 .PHONY: clean
 clean: ## Remove build products and the virtualenv
-	rm -rf target $(VENV) .compat build dist fuzz/target
+	rm -rf target $(VENV) .compat .matrix build dist fuzz/target

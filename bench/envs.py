@@ -62,12 +62,30 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _run(cmd: list, attempts: int = 1, **kwargs) -> subprocess.CompletedProcess:
+def describe_installs(with_e2e: bool = True) -> str:
+    """What a run installs, said before it does."""
+    lines = [
+        "this run installs, from PyPI, into bench/.env/ (reused when unchanged):",
+        f"  upstream: {' '.join(COMMON + UPSTREAM)}",
+        f"  ours:     our release wheel (built into target/release) + {' '.join(COMMON)}",
+        f"  tools:    {' '.join(TOOLS)} (draws the chart)",
+    ]
+    if with_e2e:
+        lines.append(
+            "  and wrk (apt-get install wrk, as root, if it is not on PATH; "
+            "without it the end-to-end runs are skipped)"
+        )
+    return "\n".join(lines)
+
+
+def _run(
+    cmd: list, attempts: int = 1, heartbeat: str | None = None, **kwargs
+) -> subprocess.CompletedProcess:
+    """Runs ``cmd`` capturing its output; with ``heartbeat``, says every 30 s
+    that the (otherwise silent) step is still going."""
     log("$ " + " ".join(str(c) for c in cmd))
     for attempt in range(attempts):
-        proc = subprocess.run(
-            [str(c) for c in cmd], capture_output=True, text=True, **kwargs
-        )
+        proc = _run_once(cmd, heartbeat, **kwargs)
         if proc.returncode == 0:
             break
         if attempt + 1 < attempts:
@@ -80,6 +98,27 @@ def _run(cmd: list, attempts: int = 1, **kwargs) -> subprocess.CompletedProcess:
     return proc
 
 
+def _run_once(
+    cmd: list, heartbeat: str | None, **kwargs
+) -> subprocess.CompletedProcess:
+    child = subprocess.Popen(
+        [str(c) for c in cmd],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+    started = time.monotonic()
+    while True:
+        try:
+            out, err = child.communicate(timeout=30)
+            break
+        except subprocess.TimeoutExpired:
+            if heartbeat:
+                log(f"  {heartbeat}: still running, {time.monotonic() - started:.0f} s")
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+
+
 def build_wheel() -> Path:
     """Our package as an optimised abi3 wheel (cargo reuses target/)."""
     if not MATURIN.exists():
@@ -89,9 +128,14 @@ def build_wheel() -> Path:
         old.unlink()
     # Another maturin sharing target/ (a developer's `make build-release`)
     # can remove target/maturin/lib_native.so under us: try again.
+    log(
+        "building our release wheel: about 3 min on 2 cores when target/release "
+        "is cold (aws-lc is compiled), seconds when it is warm"
+    )
     _run(
         [MATURIN, "build", "--release", "--quiet", "-o", WHEEL_DIR],
         attempts=3,
+        heartbeat="release build",
         cwd=REPO,
     )
     wheels = sorted(WHEEL_DIR.glob("*.whl"))

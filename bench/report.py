@@ -495,11 +495,15 @@ def snippet(results: dict) -> str:
         "one issued before a password change); 5.5.1 does not. That query is "
         "why this row is slower than upstream.",
         "",
-        "Reproduce (builds a release wheel, creates two virtualenvs under bench/.env/, "
-        "runs everything in about 7 minutes):",
+        "Reproduce (builds a release wheel, creates three virtualenvs under "
+        "bench/.env/ from PyPI and installs wrk with apt-get if it is missing; "
+        + _duration(results)
+        + "):",
         "",
         "```",
-        "make bench          # or: make bench FULL=1",
+        "make bench            # quick; results in bench/.out/, tracked files untouched",
+        "make bench FULL=1     # more rounds",
+        "make bench UPDATE=1   # also rewrite bench/results.* and this section",
         "```",
         "",
         "Full tables with the Rust floor, per-round ranges and the machine: "
@@ -510,6 +514,27 @@ def snippet(results: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _duration(results: dict) -> str:
+    """How long the run shown took, with the command it ran and what it
+    left out: the estimate a reader gets is a measurement, not a guess."""
+    minutes = results.get("elapsed_s", 0) / 60
+    command = results.get("command", "python bench/run.py")
+    text = f"the run shown, `{command}`, took {minutes:.0f} min"
+    setup = results.get("timings", {}).get("setup")
+    if setup is not None:
+        text += (
+            f", {setup / 60:.1f} of them building the release wheel and the virtualenvs"
+        )
+    skipped = [
+        name
+        for name, key in (("the probes", "probes"), ("the end-to-end runs", "e2e"))
+        if key in results and results[key] is None
+    ]
+    if skipped:
+        text += "; it skipped " + " and ".join(skipped)
+    return text
 
 
 README_START = "<!-- bench:start -->"

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Benchmarks djangorestframework-simplejwt-rs against upstream 5.5.1, side by side.
 
-    python bench/run.py            # --quick (default): a few minutes
+    python bench/run.py            # --quick (default)
     python bench/run.py --full     # more rounds, longer batches and wrk runs
     python bench/run.py --skip-e2e --skip-probes   # micro-benchmarks only
+    python bench/run.py --update   # also replace bench/results.* and the README's
+                                   # Performance section (make bench UPDATE=1)
+
+Without --update the results go to bench/.out/ (git-ignored): a run never
+rewrites tracked files unless asked.
 
 ``make bench`` runs it with the project's virtualenv (which has maturin).
 Steps: build our release wheel; create or reuse bench/.env/{upstream,ours,
@@ -333,9 +338,19 @@ def main() -> int:
     parser.add_argument("--skip-e2e", action="store_true")
     parser.add_argument("--skip-probes", action="store_true")
     parser.add_argument(
-        "--output", type=Path, default=BENCH, help="where results.{json,md,png} go"
+        "--update",
+        action="store_true",
+        help="write the results to bench/ and the README (tracked files)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="where results.{json,md,png} go (default: bench/.out, or bench/ "
+        "with --update)",
     )
     args = parser.parse_args()
+    if args.output is None:
+        args.output = BENCH if args.update else BENCH / ".out"
     mode_name = "full" if args.full else "quick"
     mode = MODES[mode_name]
     began = time.monotonic()
@@ -349,6 +364,7 @@ def main() -> int:
         return now
 
     log(f"== setup ({mode_name})")
+    log(envs.describe_installs(with_e2e=not args.skip_e2e))
     pythons = envs.prepare()
     floor = build_floor()
     versions = {venv: envs.freeze(venv) for venv in MEASURED}
@@ -417,15 +433,17 @@ def main() -> int:
     markdown = report.markdown(results)
     (args.output / "results.md").write_text(markdown)
     (args.output / "README-snippet.md").write_text(report.snippet(results))
-    # The README's Performance section shows a run written to bench/.
-    if args.output.resolve() == BENCH.resolve() and report.update_readme(
-        report.snippet(results)
-    ):
+    # The README's Performance section shows a run written to bench/, and
+    # only when asked for: the README and bench/results.* are tracked.
+    if args.update and report.update_readme(report.snippet(results)):
         log(f"updated the Performance section of {report.README}")
     print(markdown)
     log(
-        f"wrote {args.output / 'results.md'}; make bench took {results['elapsed_s'] / 60:.1f} min"
+        f"wrote {args.output / 'results.md'}; the run took "
+        f"{results['elapsed_s'] / 60:.1f} min"
     )
+    if not args.update:
+        log("README.md and bench/results.* untouched (make bench UPDATE=1 writes them)")
     return 0
 
 

@@ -42,7 +42,21 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 
 "$PYTHON" fuzz/seed_corpus.py fuzz/corpus
 
-echo "== building fuzz targets"
+# fuzz/Cargo.lock is committed; a build must not rewrite it. When the
+# engine's dependencies change it goes stale: say so, rather than leave a
+# modified file behind (cargo would update it silently).
+if ! metadata_err=$(cargo metadata --locked --manifest-path fuzz/Cargo.toml --format-version 1 2>&1 >/dev/null); then
+    if grep -q "cannot update the lock file" <<<"$metadata_err"; then
+        echo "!! fuzz/Cargo.lock is out of date with the engine's dependencies."
+        echo "!! update it and commit the result:"
+        echo "!!   cargo metadata --manifest-path fuzz/Cargo.toml --format-version 1 >/dev/null"
+        exit 1
+    fi
+    echo "$metadata_err"
+    exit 1
+fi
+
+echo "== building fuzz targets (the first build compiles aws-lc: a few minutes)"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo fuzz build
 
@@ -54,15 +68,34 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "fuzz/artifacts/$target" "fuzz/corpus/$target"
     dict=()
     [[ -f fuzz/corpus/$target.dict ]] && dict=("-dict=$ROOT/fuzz/corpus/$target.dict")
-    echo "== fuzzing $target for ${FUZZ_SECONDS}s"
-    set +e
+    echo "== fuzzing $target for ${FUZZ_SECONDS}s (log: $log)"
     cargo fuzz run "$target" "fuzz/corpus/$target" -- \
         -max_total_time="$FUZZ_SECONDS" \
         -timeout=10 \
         -rss_limit_mb=2048 \
         -max_len="${MAX_LEN[$target]:-4096}" \
         -print_final_stats=1 \
-        "${dict[@]}" >"$log" 2>&1
+        "${dict[@]}" >"$log" 2>&1 &
+    pid=$!
+    started=$SECONDS
+    # libFuzzer writes its status lines ("#<runs> ... corp: <n>/<size> ...
+    # exec/s: <n>") to the log: one progress line from it every 30 s.
+    while kill -0 "$pid" 2>/dev/null; do
+        for _ in $(seq 30); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 1
+        done
+        kill -0 "$pid" 2>/dev/null || break
+        status_line=$(grep -a -E '^#[0-9]+' "$log" | tail -n 1 || true)
+        runs_now=$(grep -o -E '^#[0-9]+' <<<"$status_line" | tr -d '#' || true)
+        corp_now=$(grep -o -E 'corp: [0-9]+' <<<"$status_line" | grep -o -E '[0-9]+' || true)
+        speed_now=$(grep -o -E 'exec/s: [0-9]+' <<<"$status_line" | grep -o -E '[0-9]+' || true)
+        left=$((FUZZ_SECONDS - (SECONDS - started)))
+        ((left < 0)) && left=0
+        echo "   $target: ${runs_now:-0} runs, corpus ${corp_now:-?} inputs, ${speed_now:-?} exec/s, ${left}s left"
+    done
+    set +e
+    wait "$pid"
     code=$?
     set -e
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)

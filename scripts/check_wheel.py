@@ -8,9 +8,11 @@ Usage (from anywhere; paths are resolved relative to the repository):
 
 Steps:
 
-1. ``maturin build --release -o <tmp>`` (the repository's .venv/bin/maturin
-   if present, else ``python -m maturin``).
-2. Checks the wheel: an abi3 tag; the native module
+1. ``maturin build --release --compatibility pypi -o <tmp>`` (the
+   repository's .venv/bin/maturin if present, else ``python -m maturin``), as
+   ``make wheel`` does.
+2. Checks the wheel: an abi3 tag; a platform tag a package index accepts
+   (manylinux or musllinux on Linux, never the bare ``linux_*``); the native module
    ``rest_framework_simplejwt/_native.abi3.so`` exactly once; ``_native.pyi``
    and ``py.typed``; every ``.py`` module, every compiled translation
    (``locale/*/LC_MESSAGES/django.mo``) and every token_blacklist migration of
@@ -118,7 +120,21 @@ def maturin_command() -> list[str]:
 
 
 def build_wheel(out_dir: Path) -> Path:
-    run([*maturin_command(), "build", "--release", "-o", str(out_dir)], cwd=REPO)
+    # --compatibility pypi: the lowest manylinux tag the binary's glibc
+    # symbols allow, and an error rather than a bare linux_* tag, which
+    # package indexes refuse.
+    run(
+        [
+            *maturin_command(),
+            "build",
+            "--release",
+            "--compatibility",
+            "pypi",
+            "-o",
+            str(out_dir),
+        ],
+        cwd=REPO,
+    )
     wheels = sorted(out_dir.glob("*.whl"))
     if len(wheels) != 1:
         sys.exit(f"check_wheel: expected one wheel in {out_dir}, found {wheels}")
@@ -127,6 +143,9 @@ def build_wheel(out_dir: Path) -> Path:
 
 def expected_members() -> set[str]:
     members = {
+        # The mixed-install guard lives outside the package (see its docstring).
+        "_simplejwt_rs_guard.py",
+        "_simplejwt_rs_guard.pth",
         f"{PACKAGE_NAME}/_native.abi3.so",
         f"{PACKAGE_NAME}/_native.pyi",
         f"{PACKAGE_NAME}/py.typed",
@@ -144,6 +163,12 @@ def inspect_wheel(wheel: Path) -> list[str]:
     problems = []
     if "-abi3-" not in wheel.name:
         problems.append(f"{wheel.name} is not an abi3 wheel")
+    platform_tag = wheel.name.removesuffix(".whl").rsplit("-", 1)[-1]
+    if platform_tag.startswith("linux_"):
+        problems.append(
+            f"{wheel.name}: platform tag {platform_tag} is refused by package "
+            "indexes; build with --compatibility pypi (make wheel)"
+        )
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     present = set(names)
@@ -159,7 +184,7 @@ def inspect_wheel(wheel: Path) -> list[str]:
         for name in names
         if "/token_blacklist/migrations/" in name and name.endswith(".py")
     ]
-    if len(mo_files) < 23:
+    if len(mo_files) < 25:
         problems.append(f"only {len(mo_files)} compiled translations in the wheel")
     if not any(
         name.endswith("0013_alter_blacklistedtoken_options_and_more.py")

@@ -1,4 +1,7 @@
+import os
+
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class SimpleJWTConfig(AppConfig):
@@ -6,5 +9,20 @@ class SimpleJWTConfig(AppConfig):
     verbose_name = "Simple JWT"
 
     def ready(self) -> None:
+        _refuse_a_mixed_install()
         # Registers the start-up checks of the configured keys.
         from . import checks  # noqa: F401
+
+
+def _refuse_a_mixed_install() -> None:
+    """This file is ours alone, so it is still here when upstream's files
+    replaced ours, or when uninstalling upstream deleted the shared ones. The
+    .pth guard reports both at import, but only where site-packages is
+    processed; this covers the rest (``pip install --target`` on PYTHONPATH)."""
+    try:
+        from _simplejwt_rs_guard import diagnose
+    except ImportError:  # the package was copied without the guard
+        return
+    problem = diagnose(os.path.dirname(os.path.abspath(__file__)))
+    if problem is not None:
+        raise ImproperlyConfigured(problem)

@@ -20,12 +20,22 @@ _MIN_HMAC_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 @register("simplejwt")
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
-    from .state import token_backend as backend
-
     try:
+        # Inside the try: the first import of state builds the backend from
+        # the settings, so an unknown ALGORITHM raises right here.
+        from .state import token_backend as backend
+
         engine = backend._engine
     except TokenBackendError as e:
-        return [Error(str(e), hint="Set SIMPLE_JWT['ALGORITHM'].", id="simplejwt.E001")]
+        return [
+            Error(
+                f"The token backend cannot be built: {e}",
+                hint="Set SIMPLE_JWT['ALGORITHM'] to one of: "
+                + ", ".join(sorted(_native.ALGORITHMS))
+                + ".",
+                id="simplejwt.E001",
+            )
+        ]
 
     problems: list = []
     symmetric = backend.algorithm.startswith("HS")
@@ -44,15 +54,27 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
         try:
             engine.signing_key()
         except _native.JWTError as e:
-            # A service that only verifies tokens has no private key.
-            problems.append(
-                Warning(
-                    f"Tokens cannot be issued: {e.args[1]}",
-                    hint="Set SIMPLE_JWT['SIGNING_KEY'] to a PEM private key if this "
-                    "service issues tokens.",
-                    id="simplejwt.W001",
+            if backend.signing_key in (None, "", b""):
+                # A service that only verifies tokens has no private key.
+                problems.append(
+                    Warning(
+                        f"Tokens cannot be issued: {e.args[1]}",
+                        hint="Set SIMPLE_JWT['SIGNING_KEY'] to a PEM private key "
+                        "if this service issues tokens.",
+                        id="simplejwt.W001",
+                    )
                 )
-            )
+            else:
+                # A key was given and is refused (too short an RSA key, the
+                # wrong curve, encrypted PEM): every login would fail.
+                problems.append(
+                    Error(
+                        f"SIMPLE_JWT['SIGNING_KEY'] cannot sign: {e.args[1]}",
+                        hint="Give a private key of the algorithm's kind; RSA "
+                        "keys need at least 2048 bits.",
+                        id="simplejwt.E003",
+                    )
+                )
     return problems
 
 
