@@ -429,7 +429,8 @@ def markdown(results: dict) -> str:
     add("make bench FULL=1     # more rounds, longer runs")
     add("```")
     add("")
-    add("Raw numbers (every round) are in bench/results.json.")
+    # results.md sits beside its results.json (bench/ or bench/.out/).
+    add("Raw numbers (every round) are in results.json, beside this file.")
     add("")
     return "\n".join(out)
 

@@ -15,7 +15,8 @@ Steps: build our release wheel; create or reuse bench/.env/{upstream,ours,
 tools}; build the Rust floor (benches/floor.rs); then, per algorithm, drive
 the micro-benchmark worker of each venv and the floor in alternating rounds;
 the GIL, memory and import probes; the end-to-end runs; and finally write
-bench/results.json, bench/results.md and bench/results.png.
+results.json, results.md and results.png into bench/.out/ (bench/ with
+--update).
 
 Only ratios measured within one run mean anything: the machine is shared
 and noisy, so absolute times move from run to run.
