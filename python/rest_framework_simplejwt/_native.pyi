@@ -1,4 +1,4 @@
-"""Type stubs for the native token engine (src/*.rs).
+"""Type stubs for the native token engine (src/*.rs, the binding of engine/).
 
 ``scripts/check_stub.py`` (run by ``make lint``) checks that these names and
 the module's stay the same.
@@ -100,14 +100,6 @@ class TokenDecoder:
 
     def __call__(self, token: str | bytes, now_us: int) -> dict[str, Any]: ...
 
-class AttributeProxy:
-    """A class attribute reading ``getattr(target, name)`` on every access."""
-
-    def __init__(self, target: Any, name: str) -> None: ...
-    def __get__(self, instance: Any, owner: type | None = None) -> Any: ...
-    @property
-    def name(self) -> str: ...
-
 def unverified_header(token: str | bytes) -> dict[str, str]:
     """``alg`` and ``kid`` of a token's header, without verifying anything."""
 
@@ -115,7 +107,8 @@ def mint(
     type_claim: Any, token_type: Any, lifetime_us: int, jti_claim: Any, now_us: int
 ) -> dict[Any, Any]:
     """A new token payload: type, ``exp`` (``lifetime_us`` after ``now_us``),
-    ``iat`` and a new id."""
+    ``iat`` and a new id. Raises ``OverflowError`` when ``exp`` would pass
+    9999-12-31T23:59:59Z, the last NumericDate the engine accepts."""
 
 def new_token(
     cls: type[_T],
@@ -141,6 +134,3 @@ def new_jti() -> str:
 
 def warm_random() -> None:
     """Seeds the random generator on a background thread (see tokens.py)."""
-
-def timedelta_us(delta: Any) -> int:
-    """Whole microseconds in a ``datetime.timedelta``."""

@@ -60,11 +60,21 @@ def _epoch_us(dt: datetime) -> int:
     return (dt - epoch) // _ONE_MICROSECOND
 
 
-def _setting(name: str) -> Any:
+class _setting:
     """A class attribute that reads a setting when accessed, so changed
     settings apply to the token classes. Subclasses override it by assigning
     a plain value, as with upstream's class attributes."""
-    return _native.AttributeProxy(api_settings, name)
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return getattr(api_settings, self.name)
+
+    def __repr__(self) -> str:
+        return f"<setting {self.name}>"
 
 
 class _NoCopyClaims:

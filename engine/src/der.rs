@@ -1,80 +1,12 @@
-//! PEM armour and just enough DER to tell what a key is.
+//! Just enough DER to tell what a key is, and to build an RSA public key
+//! from a JWK's numbers.
 //!
-//! The crypto library parses the keys; this module only finds the DER inside
-//! the PEM text and reads the algorithm identifier, so that a key of the wrong
-//! kind or curve is reported as such ("ES384 needs a P-384 key, this one is
-//! on P-256") instead of as an opaque parse failure.
-
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
+//! The crypto library parses the keys; this module reads only the algorithm
+//! identifier, so that a key of the wrong kind or curve is reported as such
+//! ("ES384 needs a P-384 key, this one is on P-256") instead of as an opaque
+//! parse failure.
 
 use crate::algorithms::Curve;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pem {
-    pub label: String,
-    pub der: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PemError {
-    /// No `-----BEGIN ...-----` / `-----END ...-----` pair.
-    NotPem,
-    /// Armour present but the body is not base64.
-    BadBody,
-    /// `Proc-Type: 4,ENCRYPTED` and the like: passphrase-protected keys.
-    Encrypted,
-}
-
-/// Finds the first PEM block in `text`.
-pub fn parse(text: &[u8]) -> Result<Pem, PemError> {
-    let text = std::str::from_utf8(text).map_err(|_| PemError::NotPem)?;
-    let begin = text.find("-----BEGIN ").ok_or(PemError::NotPem)?;
-    let after_begin = text
-        .get(begin + "-----BEGIN ".len()..)
-        .ok_or(PemError::NotPem)?;
-    let label_end = after_begin.find("-----").ok_or(PemError::NotPem)?;
-    let label = after_begin.get(..label_end).ok_or(PemError::NotPem)?;
-    let body_and_rest = after_begin
-        .get(label_end + "-----".len()..)
-        .ok_or(PemError::NotPem)?;
-    let end_marker = format!("-----END {label}-----");
-    let body_end = body_and_rest.find(&end_marker).ok_or(PemError::NotPem)?;
-    let body = body_and_rest.get(..body_end).ok_or(PemError::NotPem)?;
-    if body.contains(':') {
-        // RFC 1421 headers only appear on encrypted legacy keys.
-        return Err(PemError::Encrypted);
-    }
-    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let der = STANDARD.decode(compact).map_err(|_| PemError::BadBody)?;
-    Ok(Pem {
-        label: label.to_owned(),
-        der,
-    })
-}
-
-/// Looks like a PEM block: a BEGIN marker followed by its END marker.
-/// PyJWT refuses such text as an HMAC secret, and so do we.
-pub fn looks_like_pem(text: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(text) else {
-        return false;
-    };
-    let mut rest = text;
-    while let Some(start) = rest.find("-----BEGIN ") {
-        let Some(after) = rest.get(start + "-----BEGIN ".len()..) else {
-            return false;
-        };
-        if let Some(label_end) = after.find("-----") {
-            let label = after.get(..label_end).unwrap_or_default();
-            let tail = after.get(label_end..).unwrap_or_default();
-            if tail.contains(&format!("-----END {label}-----")) {
-                return true;
-            }
-        }
-        rest = after;
-    }
-    false
-}
 
 /// What an algorithm identifier or key structure says the key is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,51 +181,29 @@ fn write_header(tag: u8, len: usize, out: &mut Vec<u8>) {
 mod tests {
     use super::*;
 
-    const SPKI_P256: &str = "-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEsVfnOBS2B8T0lXyTPrbE0/zAvIK/
-rJx/eaWtwdlAFhJhg7k5Hwt9Er5sl0oC+lGqc5Nv2YnCN4CQFdFkwhUjcg==
------END PUBLIC KEY-----";
+    // A P-256 public key (SubjectPublicKeyInfo).
+    const SPKI_P256: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEsVfnOBS2B8T0lXyTPrbE0/zAvIK/\
+rJx/eaWtwdlAFhJhg7k5Hwt9Er5sl0oC+lGqc5Nv2YnCN4CQFdFkwhUjcg==";
 
-    #[test]
-    fn pem_blocks_are_found_and_decoded() {
-        let pem = parse(SPKI_P256.as_bytes()).unwrap();
-        assert_eq!(pem.label, "PUBLIC KEY");
-        assert_eq!(spki_kind(&pem.der), KeyKind::Ec(Some(Curve::P256)));
-        let indented = format!("\n   {}\n", SPKI_P256.replace('\n', "\n   "));
-        assert_eq!(parse(indented.as_bytes()).unwrap(), pem);
+    fn spki_p256() -> Vec<u8> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(SPKI_P256)
+            .unwrap()
     }
 
     #[test]
-    fn broken_pem_is_reported() {
-        assert_eq!(parse(b"secret"), Err(PemError::NotPem));
-        assert_eq!(
-            parse(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PRIVATE KEY-----"),
-            Err(PemError::NotPem)
-        );
-        assert_eq!(
-            parse(b"-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----"),
-            Err(PemError::BadBody)
-        );
-        assert_eq!(
-            parse(b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nAAAA\n-----END RSA PRIVATE KEY-----"),
-            Err(PemError::Encrypted)
-        );
-    }
-
-    #[test]
-    fn pem_lookalikes_for_hmac() {
-        assert!(looks_like_pem(SPKI_P256.as_bytes()));
-        assert!(!looks_like_pem(b"-----BEGIN PUBLIC KEY----- but no end"));
-        assert!(!looks_like_pem(b"an ordinary secret"));
+    fn spki_names_the_curve() {
+        assert_eq!(spki_kind(&spki_p256()), KeyKind::Ec(Some(Curve::P256)));
     }
 
     #[test]
     fn truncated_der_is_unknown_not_a_panic() {
-        let pem = parse(SPKI_P256.as_bytes()).unwrap();
-        for cut in 0..pem.der.len() {
-            let _ = spki_kind(&pem.der[..cut]);
-            let _ = pkcs8_kind(&pem.der[..cut]);
-            let _ = sec1_curve(&pem.der[..cut]);
+        let der = spki_p256();
+        for cut in 0..der.len() {
+            let _ = spki_kind(&der[..cut]);
+            let _ = pkcs8_kind(&der[..cut]);
+            let _ = sec1_curve(&der[..cut]);
         }
         assert_eq!(
             spki_kind(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),

@@ -1,4 +1,5 @@
-//! The Python-facing engine: one object per token backend configuration.
+//! `_native.Engine`: one object per token backend configuration (the
+//! backend's fast paths).
 //!
 //! An `Engine` holds the pinned algorithm, the key material (parsed on first
 //! use, then kept), the audience and the issuer. Its methods do a whole token
@@ -9,17 +10,18 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyDict, PyString};
+use simplejwt_engine::algorithms::Algorithm;
+use simplejwt_engine::claims::{self, ClaimRules, TokenRules};
+use simplejwt_engine::json::{self, ParseError, Value};
+use simplejwt_engine::keys::{SigningKey, VerifyingKey};
+use simplejwt_engine::{base64url, jws, Error, Result};
 
-use crate::algorithms::Algorithm;
-use crate::claims::{self, ClaimRules, TokenRules};
-use crate::errors::{Error, Result};
-use crate::json_py;
-use crate::json_read::{self, ParseError, Value};
-use crate::json_write;
-use crate::jwk::Jwk;
-use crate::jws;
-use crate::keys::{SigningKey, VerifyingKey};
+use crate::error::OrRaise;
+use crate::from_python;
+use crate::key::Key;
+use crate::text::{key_material, token_bytes};
+use crate::to_python;
 
 type Lazy<T> = OnceLock<Result<Arc<T>>>;
 
@@ -50,7 +52,7 @@ impl Engine {
         audience: Option<&Bound<'_, PyAny>>,
         issuer: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let algorithm = Algorithm::from_name(algorithm)?;
+        let algorithm = Algorithm::from_name(algorithm).or_raise()?;
         let audience = audience.filter(|value| !value.is_none());
         let issuer = issuer.filter(|value| !value.is_none());
         Ok(Engine {
@@ -77,27 +79,29 @@ impl Engine {
     fn encode(&self, py: Python<'_>, payload: &Bound<'_, PyAny>) -> PyResult<String> {
         let payload = payload
             .cast_exact::<PyDict>()
-            .map_err(|_| Error::Unencodable)?;
+            .map_err(|_| Error::Unencodable)
+            .or_raise()?;
         let audience = self.audience_value.as_ref().map(|value| value.bind(py));
         let issuer = self.issuer_value.as_ref().map(|value| value.bind(py));
         let mut json = Vec::with_capacity(256);
-        json_write::write_payload(payload, audience, issuer, &mut json)?;
+        from_python::write_payload(payload, audience, issuer, &mut json).or_raise()?;
         self.sign(py, &json)
     }
 
     /// Signs an already serialized payload.
     fn sign(&self, py: Python<'_>, payload_json: &[u8]) -> PyResult<String> {
-        let key = self.signing_key_ref()?;
+        let key = self.signing_key_ref().or_raise()?;
         let mut token = jws::signing_input(&self.header_b64, payload_json, 700);
         let signature = if key.is_asymmetric() {
             let input = token.as_bytes();
             let algorithm = self.algorithm;
-            py.detach(|| key.sign(algorithm, input))?
+            py.detach(|| key.sign(algorithm, input))
         } else {
-            key.sign(self.algorithm, token.as_bytes())?
-        };
+            key.sign(self.algorithm, token.as_bytes())
+        }
+        .or_raise()?;
         token.push('.');
-        crate::base64url::encode_into(&signature, &mut token);
+        base64url::encode_into(&signature, &mut token);
         Ok(token)
     }
 
@@ -161,20 +165,18 @@ impl Engine {
 
     /// The signing key, parsed (raises JWTError("key") if it cannot be).
     fn signing_key(&self) -> PyResult<Key> {
-        Ok(Key {
-            algorithm: self.algorithm,
-            verifying: None,
-            signing: Some(self.signing_key_ref()?),
-        })
+        Ok(Key::signing(
+            self.algorithm,
+            self.signing_key_ref().or_raise()?,
+        ))
     }
 
     /// The key tokens are verified with, parsed.
     fn verifying_key(&self) -> PyResult<Key> {
-        Ok(Key {
-            algorithm: self.algorithm,
-            verifying: Some(self.verifying_key_ref()?),
-            signing: None,
-        })
+        Ok(Key::verifying(
+            self.algorithm,
+            self.verifying_key_ref().or_raise()?,
+        ))
     }
 }
 
@@ -197,14 +199,16 @@ impl Engine {
         key: Option<&Key>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let raw = token_bytes(token)?;
-        let compact = jws::parse(raw, Some((self.header_b64.as_bytes(), self.algorithm)))?;
+        let compact =
+            jws::parse(raw, Some((self.header_b64.as_bytes(), self.algorithm))).or_raise()?;
         if rules.is_some() {
             // Authenticate before reading the payload.
-            compact.check_algorithm(self.algorithm)?;
+            compact.check_algorithm(self.algorithm).or_raise()?;
             let key = match key {
-                Some(key) => key.verifying_for(self.algorithm)?,
-                None => self.verifying_key_ref()?,
-            };
+                Some(key) => key.verifying_for(self.algorithm),
+                None => self.verifying_key_ref(),
+            }
+            .or_raise()?;
             let (input, signature) = (compact.signing_input, compact.signature.as_slice());
             let valid = if key.is_asymmetric() {
                 py.detach(|| key.verify(input, signature))
@@ -212,24 +216,14 @@ impl Engine {
                 key.verify(input, signature)
             };
             if !valid {
-                return Err(Error::Signature.into());
+                return Err(Error::Signature).or_raise();
             }
         }
-        let payload = json_read::parse(&compact.payload).map_err(|err| match err {
-            ParseError::TooDeep => Error::Malformed("payload nests too deeply"),
-            _ => Error::Malformed("payload is not JSON"),
-        })?;
+        let payload = read_payload(&compact.payload, rules.as_ref(), token_rules).or_raise()?;
         let Value::Object(members) = &payload else {
-            return Err(Error::Malformed("payload is not a JSON object").into());
+            return Err(Error::Malformed("payload is not a JSON object")).or_raise();
         };
-        if let Some(rules) = &rules {
-            claims::validate_registered(&payload, rules)?;
-            if let Some(token_rules) = token_rules {
-                claims::validate_token(&payload, token_rules)?;
-            }
-        }
-        json_py::object(py, members)
-            .map_err(|_| Error::Malformed("payload holds a value Python cannot represent").into())
+        to_python::object(py, members)
     }
 
     fn signing_key_ref(&self) -> Result<Arc<SigningKey>> {
@@ -265,6 +259,28 @@ impl Engine {
     }
 }
 
+/// The payload parsed and, when rules are given, validated.
+fn read_payload<'a>(
+    payload: &'a [u8],
+    rules: Option<&ClaimRules<'_>>,
+    token_rules: Option<&TokenRules<'_>>,
+) -> Result<Value<'a>> {
+    let payload = json::parse(payload).map_err(|err| match err {
+        ParseError::TooDeep => Error::Malformed("payload nests too deeply"),
+        _ => Error::Malformed("payload is not JSON"),
+    })?;
+    if !matches!(payload, Value::Object(_)) {
+        return Err(Error::Malformed("payload is not a JSON object"));
+    }
+    if let Some(rules) = rules {
+        claims::validate_registered(&payload, rules)?;
+        if let Some(token_rules) = token_rules {
+            claims::validate_token(&payload, token_rules)?;
+        }
+    }
+    Ok(payload)
+}
+
 /// `Engine.decode_token` with everything but the token and the time bound.
 #[pyclass(frozen, module = "rest_framework_simplejwt._native")]
 pub struct TokenDecoder {
@@ -291,165 +307,6 @@ impl TokenDecoder {
         };
         let rules = Some(engine.claim_rules(now_us, self.leeway_us));
         engine.decode_with(py, token, rules, Some(&token_rules), None)
-    }
-}
-
-/// A class attribute that reads `name` from `target` on every access, so a
-/// class can expose a setting that may change while the process runs
-/// (`AccessToken.lifetime` is `api_settings.ACCESS_TOKEN_LIFETIME`).
-/// Assigning the attribute on a subclass replaces it, as with any class
-/// attribute.
-#[pyclass(frozen, module = "rest_framework_simplejwt._native")]
-pub struct AttributeProxy {
-    target: Py<PyAny>,
-    name: Py<PyString>,
-}
-
-#[pymethods]
-impl AttributeProxy {
-    #[new]
-    fn new(target: Py<PyAny>, name: Py<PyString>) -> Self {
-        AttributeProxy { target, name }
-    }
-
-    fn __get__<'py>(
-        &self,
-        py: Python<'py>,
-        _instance: Option<&Bound<'py, PyAny>>,
-        _owner: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.target.bind(py).getattr(self.name.bind(py))
-    }
-
-    #[getter]
-    fn name(&self, py: Python<'_>) -> Py<PyString> {
-        self.name.clone_ref(py)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        format!("<AttributeProxy {}>", self.name.bind(py))
-    }
-}
-
-/// A parsed key, for keys that do not come from the settings (a JWKS
-/// endpoint's) and for showing that the configured ones parse.
-#[pyclass(frozen, module = "rest_framework_simplejwt._native")]
-pub struct Key {
-    algorithm: Algorithm,
-    verifying: Option<Arc<VerifyingKey>>,
-    signing: Option<Arc<SigningKey>>,
-}
-
-#[pymethods]
-impl Key {
-    /// A verifying key from a JWK (a dict of its members) for `algorithm`.
-    #[staticmethod]
-    fn from_jwk(jwk: &Bound<'_, PyDict>, algorithm: &str) -> PyResult<Key> {
-        let algorithm = Algorithm::from_name(algorithm)?;
-        let member = |name: &str| -> PyResult<Option<String>> {
-            match jwk.get_item(name)? {
-                Some(value) if !value.is_none() => {
-                    Ok(Some(value.extract::<String>().map_err(|_| {
-                        Error::Key(format!("the JWK's '{name}' is not a string"))
-                    })?))
-                }
-                _ => Ok(None),
-            }
-        };
-        let parsed = Jwk {
-            kty: member("kty")?,
-            alg: member("alg")?,
-            use_: member("use")?,
-            crv: member("crv")?,
-            n: member("n")?,
-            e: member("e")?,
-            x: member("x")?,
-            y: member("y")?,
-            k: member("k")?,
-        };
-        Ok(Key {
-            algorithm,
-            verifying: Some(Arc::new(parsed.verifying_key(algorithm)?)),
-            signing: None,
-        })
-    }
-
-    /// A verifying key from PEM text (or an HMAC secret) for `algorithm`.
-    #[staticmethod]
-    fn from_pem(algorithm: &str, material: &Bound<'_, PyAny>) -> PyResult<Key> {
-        let algorithm = Algorithm::from_name(algorithm)?;
-        let material = key_material(Some(material))?.unwrap_or_default();
-        Ok(Key {
-            algorithm,
-            verifying: Some(Arc::new(VerifyingKey::parse(algorithm, &material)?)),
-            signing: None,
-        })
-    }
-
-    #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.algorithm.name()
-    }
-
-    #[getter]
-    fn is_private(&self) -> bool {
-        self.signing.is_some()
-    }
-
-    fn __repr__(&self) -> String {
-        let kind = if self.signing.is_some() {
-            "signing"
-        } else {
-            "verifying"
-        };
-        format!("<Key {} {kind}>", self.algorithm.name())
-    }
-}
-
-impl Key {
-    fn verifying_for(&self, algorithm: Algorithm) -> Result<Arc<VerifyingKey>> {
-        if self.algorithm != algorithm {
-            return Err(Error::Algorithm("the key is for another algorithm"));
-        }
-        match (&self.verifying, &self.signing) {
-            (Some(key), _) => Ok(key.clone()),
-            (None, Some(key)) => key.verifying_key(algorithm).map(Arc::new),
-            (None, None) => Err(Error::Key("empty key".to_owned())),
-        }
-    }
-}
-
-/// The bytes of a token given as str or bytes, as PyJWT accepts.
-fn token_bytes<'a>(token: &'a Bound<'_, PyAny>) -> Result<&'a [u8]> {
-    if let Ok(text) = token.cast::<PyString>() {
-        // Refused before encoding, which costs time linear in the size for a
-        // non-ASCII str: more code points than the limit means more bytes.
-        if text.len().map_or(true, |len| len > jws::MAX_TOKEN_BYTES) {
-            return Err(Error::TooLarge);
-        }
-        text.to_str()
-            .map(str::as_bytes)
-            .map_err(|_| Error::Malformed("token is not valid text"))
-    } else if let Ok(bytes) = token.cast::<PyBytes>() {
-        Ok(bytes.as_bytes())
-    } else {
-        Err(Error::Malformed("token must be str or bytes"))
-    }
-}
-
-fn key_material(key: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
-    let Some(key) = key.filter(|key| !key.is_none()) else {
-        return Ok(None);
-    };
-    if let Ok(text) = key.cast::<PyString>() {
-        Ok(Some(text.to_str()?.as_bytes().to_vec()))
-    } else if let Ok(bytes) = key.cast::<PyBytes>() {
-        Ok(Some(bytes.as_bytes().to_vec()))
-    } else {
-        Err(PyTypeError::new_err(format!(
-            "a key must be str or bytes, not {}",
-            key.get_type().name()?
-        )))
     }
 }
 
