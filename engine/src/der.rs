@@ -1,10 +1,14 @@
-//! Just enough DER to tell what a key is, and to build an RSA public key
-//! from a JWK's numbers.
+//! What a key is, read from its DER with RustCrypto's types (spki, pkcs8,
+//! sec1), and an RSA public key built from a JWK's numbers (pkcs1).
 //!
 //! The crypto library parses the keys; this module reads only the algorithm
 //! identifier, so that a key of the wrong kind or curve is reported as such
 //! ("ES384 needs a P-384 key, this one is on P-256") instead of as an opaque
 //! parse failure.
+
+use der::asn1::{ObjectIdentifier, UintRef};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierRef;
 
 use crate::algorithms::Curve;
 
@@ -36,52 +40,18 @@ impl KeyKind {
     }
 }
 
-const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
-const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
-const OID_SECP256K1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x0a];
-const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
-const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
-const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const OID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 
-const TAG_INTEGER: u8 = 0x02;
-const TAG_OCTET_STRING: u8 = 0x04;
-const TAG_OID: u8 = 0x06;
-const TAG_SEQUENCE: u8 = 0x30;
-const TAG_CONTEXT_0: u8 = 0xa0;
-
-/// One DER element: its tag, its contents, and what follows it.
-fn read_element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first_len, mut rest) = rest.split_first()?;
-    let len = if first_len < 0x80 {
-        usize::from(first_len)
-    } else {
-        let count = usize::from(first_len & 0x7f);
-        if count == 0 || count > 4 {
-            return None;
-        }
-        let (len_bytes, after) = rest.split_at_checked(count)?;
-        rest = after;
-        len_bytes
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
-    };
-    let (contents, after) = rest.split_at_checked(len)?;
-    Some((tag, contents, after))
-}
-
-fn expect(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
-    match read_element(input)? {
-        (found, contents, rest) if found == tag => Some((contents, rest)),
-        _ => None,
-    }
-}
-
-fn curve_from_oid(oid: &[u8]) -> Option<Curve> {
+fn curve_from_oid(oid: ObjectIdentifier) -> Option<Curve> {
     match oid {
         OID_P256 => Some(Curve::P256),
         OID_P384 => Some(Curve::P384),
@@ -91,17 +61,11 @@ fn curve_from_oid(oid: &[u8]) -> Option<Curve> {
     }
 }
 
-/// Reads an AlgorithmIdentifier: SEQUENCE { OID, parameters }.
-fn algorithm_identifier(contents: &[u8]) -> KeyKind {
-    let Some((oid, params)) = expect(contents, TAG_OID) else {
-        return KeyKind::Unknown;
-    };
-    match oid {
+fn algorithm_kind(algorithm: &AlgorithmIdentifierRef<'_>) -> KeyKind {
+    match algorithm.oid {
         OID_RSA => KeyKind::Rsa,
         OID_RSA_PSS => KeyKind::RsaPss,
-        OID_EC_PUBLIC_KEY => {
-            KeyKind::Ec(expect(params, TAG_OID).and_then(|(curve, _)| curve_from_oid(curve)))
-        }
+        OID_EC_PUBLIC_KEY => KeyKind::Ec(algorithm.parameters_oid().ok().and_then(curve_from_oid)),
         OID_ED25519 => KeyKind::Ed25519,
         OID_ED448 => KeyKind::Ed448,
         OID_X25519 => KeyKind::X25519,
@@ -109,72 +73,34 @@ fn algorithm_identifier(contents: &[u8]) -> KeyKind {
     }
 }
 
-/// PKCS#8 PrivateKeyInfo: SEQUENCE { INTEGER, AlgorithmIdentifier, OCTET STRING, ... }.
+/// The kind of a PKCS#8 PrivateKeyInfo.
 pub fn pkcs8_kind(der: &[u8]) -> KeyKind {
-    let kind = || {
-        let (info, _) = expect(der, TAG_SEQUENCE)?;
-        let (_, rest) = expect(info, TAG_INTEGER)?;
-        let (alg, _) = expect(rest, TAG_SEQUENCE)?;
-        Some(algorithm_identifier(alg))
-    };
-    kind().unwrap_or(KeyKind::Unknown)
+    pkcs8::PrivateKeyInfo::from_der(der)
+        .map_or(KeyKind::Unknown, |info| algorithm_kind(&info.algorithm))
 }
 
-/// SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier, BIT STRING }.
+/// The kind of a SubjectPublicKeyInfo.
 pub fn spki_kind(der: &[u8]) -> KeyKind {
-    let kind = || {
-        let (info, _) = expect(der, TAG_SEQUENCE)?;
-        let (alg, _) = expect(info, TAG_SEQUENCE)?;
-        Some(algorithm_identifier(alg))
-    };
-    kind().unwrap_or(KeyKind::Unknown)
+    spki::SubjectPublicKeyInfoRef::from_der(der)
+        .map_or(KeyKind::Unknown, |info| algorithm_kind(&info.algorithm))
 }
 
-/// SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING, [0] OID curve, ... }.
-/// Returns None when the curve parameter is absent.
+/// The curve of a SEC 1 ECPrivateKey; None when it cannot be read or names
+/// no curve.
 pub fn sec1_curve(der: &[u8]) -> Option<KeyKind> {
-    let (key, _) = expect(der, TAG_SEQUENCE)?;
-    let (_, rest) = expect(key, TAG_INTEGER)?;
-    let (_, rest) = expect(rest, TAG_OCTET_STRING)?;
-    let (params, _) = expect(rest, TAG_CONTEXT_0)?;
-    let (oid, _) = expect(params, TAG_OID)?;
-    Some(KeyKind::Ec(curve_from_oid(oid)))
+    let key = sec1::EcPrivateKey::from_der(der).ok()?;
+    let curve = key.parameters?.named_curve()?;
+    Some(KeyKind::Ec(curve_from_oid(curve)))
 }
 
 /// DER of an RSAPublicKey (RFC 8017) built from big-endian n and e, as JWKs
-/// carry them.
-pub fn rsa_public_key_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(modulus.len() + exponent.len() + 16);
-    write_unsigned_integer(modulus, &mut body);
-    write_unsigned_integer(exponent, &mut body);
-    let mut der = Vec::with_capacity(body.len() + 4);
-    write_header(TAG_SEQUENCE, body.len(), &mut der);
-    der.extend_from_slice(&body);
-    der
-}
-
-fn write_unsigned_integer(value: &[u8], out: &mut Vec<u8>) {
-    let first = value.iter().position(|&b| b != 0).unwrap_or(value.len());
-    let trimmed = value.get(first..).unwrap_or_default();
-    let needs_zero = trimmed.first().is_none_or(|&b| b & 0x80 != 0);
-    write_header(TAG_INTEGER, trimmed.len() + usize::from(needs_zero), out);
-    if needs_zero {
-        out.push(0);
-    }
-    out.extend_from_slice(trimmed);
-}
-
-fn write_header(tag: u8, len: usize, out: &mut Vec<u8>) {
-    out.push(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let significant = bytes.get(skip..).unwrap_or_default();
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
+/// carry them (leading zeros dropped, a sign byte added where needed).
+pub fn rsa_public_key_der(modulus: &[u8], exponent: &[u8]) -> Option<Vec<u8>> {
+    let key = pkcs1::RsaPublicKey {
+        modulus: UintRef::new(modulus).ok()?,
+        public_exponent: UintRef::new(exponent).ok()?,
+    };
+    key.to_der().ok()
 }
 
 #[cfg(test)]
@@ -192,9 +118,32 @@ rJx/eaWtwdlAFhJhg7k5Hwt9Er5sl0oC+lGqc5Nv2YnCN4CQFdFkwhUjcg==";
             .unwrap()
     }
 
+    fn der_of(pem: &str) -> Vec<u8> {
+        crate::pem::parse(pem.as_bytes()).unwrap().der
+    }
+
     #[test]
-    fn spki_names_the_curve() {
+    fn kinds_and_curves_are_read() {
+        use crate::keys::test_keys::*;
         assert_eq!(spki_kind(&spki_p256()), KeyKind::Ec(Some(Curve::P256)));
+        assert_eq!(spki_kind(&der_of(RSA_SPKI_PUBLIC)), KeyKind::Rsa);
+        assert_eq!(spki_kind(&der_of(ED25519_PUBLIC)), KeyKind::Ed25519);
+        assert_eq!(pkcs8_kind(&der_of(RSA_PKCS8_PRIVATE)), KeyKind::Rsa);
+        assert_eq!(pkcs8_kind(&der_of(ED25519_PRIVATE)), KeyKind::Ed25519);
+        assert_eq!(pkcs8_kind(&der_of(ED448_PRIVATE)), KeyKind::Ed448);
+        assert_eq!(
+            pkcs8_kind(&der_of(P256_PKCS8_PRIVATE)),
+            KeyKind::Ec(Some(Curve::P256))
+        );
+        assert_eq!(
+            sec1_curve(&der_of(P521_SEC1_PRIVATE)),
+            Some(KeyKind::Ec(Some(Curve::P521)))
+        );
+        assert_eq!(
+            sec1_curve(&der_of(SECP256K1_SEC1_PRIVATE)),
+            Some(KeyKind::Ec(Some(Curve::Secp256k1)))
+        );
+        assert_eq!(spki_kind(&der_of(RSA_PKCS1_PUBLIC)), KeyKind::Unknown);
     }
 
     #[test]
@@ -214,12 +163,12 @@ rJx/eaWtwdlAFhJhg7k5Hwt9Er5sl0oC+lGqc5Nv2YnCN4CQFdFkwhUjcg==";
     #[test]
     fn rsa_public_key_der_is_minimal() {
         // n = 0x00 0x80 (leading zero dropped, sign byte added), e = 65537.
-        let der = rsa_public_key_der(&[0x00, 0x80], &[0x01, 0x00, 0x01]);
+        let der = rsa_public_key_der(&[0x00, 0x80], &[0x01, 0x00, 0x01]).unwrap();
         assert_eq!(
             der,
             vec![0x30, 0x09, 0x02, 0x02, 0x00, 0x80, 0x02, 0x03, 0x01, 0x00, 0x01]
         );
-        let long = rsa_public_key_der(&[0x7f; 300], &[0x03]);
+        let long = rsa_public_key_der(&[0x7f; 300], &[0x03]).unwrap();
         assert_eq!(&long[..4], &[0x30, 0x82, 0x01, 0x33]);
     }
 }

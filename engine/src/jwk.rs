@@ -45,7 +45,9 @@ impl Jwk {
                 let bytes = modulus.iter().skip_while(|&&b| b == 0).count();
                 let bits = u32::try_from(bytes.saturating_mul(8)).unwrap_or(u32::MAX);
                 check_rsa_bits(alg, bits)?;
-                let der = rsa_public_key_der(&modulus, &self.member("e")?);
+                let der = rsa_public_key_der(&modulus, &self.member("e")?).ok_or_else(|| {
+                    Error::Key("the JWK's 'n' and 'e' do not make an RSA key".to_owned())
+                })?;
                 VerifyingKey::from_public_bytes(alg, &der)
             }
             (Family::Ec(curve), "EC") => {
