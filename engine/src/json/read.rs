@@ -125,10 +125,16 @@ impl<'a> Reader<'a> {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
 
+    /// Advances over the bytes from the position on that `accept` takes.
+    /// One addition per run, not per byte: with overflow checks on (the
+    /// release profile), a check per byte costs the hot loops measurably.
+    fn advance_while(&mut self, accept: impl Fn(u8) -> bool) {
+        let run = self.rest().iter().take_while(|&&b| accept(b)).count();
+        self.pos += run;
+    }
+
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.advance_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     }
 
     fn eat_literal(&mut self, literal: &str) -> bool {
@@ -280,9 +286,7 @@ impl<'a> Reader<'a> {
     }
 
     fn digits(&mut self) {
-        while self.digit_at(self.pos) {
-            self.pos += 1;
-        }
+        self.advance_while(|b| b.is_ascii_digit());
     }
 
     fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
@@ -352,12 +356,7 @@ impl<'a> Reader<'a> {
     /// The text up to the next quote, backslash or control character.
     fn plain_run(&mut self) -> Result<&'a str, ParseError> {
         let start = self.pos;
-        while let Some(b) = self.peek() {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.advance_while(|b| b != b'"' && b != b'\\' && b >= 0x20);
         self.text.get(start..self.pos).ok_or(ParseError::Syntax)
     }
 
