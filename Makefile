@@ -30,8 +30,11 @@ build-release: $(STAMP) ## Build the native module optimised (for benchmarks)
 	$(MATURIN) develop --quiet --release
 
 .PHONY: test-rust
-test-rust: $(STAMP) ## Rust unit tests
-	PYO3_PYTHON=$(abspath $(PY)) cargo test --quiet
+test-rust: $(STAMP) ## Rust unit tests: the engine without Python, then the binding
+	@! cargo tree --quiet -p simplejwt-engine -e normal,build --prefix none | grep -q '^pyo3' \
+		|| { echo "engine/ must not depend on pyo3"; exit 1; }
+	env -u PYO3_PYTHON cargo test --quiet -p simplejwt-engine
+	PYO3_PYTHON=$(abspath $(PY)) cargo test --quiet -p simplejwt-rs
 
 .PHONY: test-python
 test-python: build-dev ## Python test suite
@@ -43,7 +46,7 @@ test: test-rust test-python ## The whole test suite (Rust and Python)
 .PHONY: lint
 lint: $(STAMP) ## Formatting, clippy, ruff, and the native stub in step with the module
 	cargo fmt --check
-	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --all-targets --quiet -- -D warnings
+	PYO3_PYTHON=$(abspath $(PY)) cargo clippy --workspace --all-targets --quiet -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MAKE) --no-print-directory build-dev

@@ -26,13 +26,14 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use _native::algorithms::Algorithm;
-use _native::base64url;
-use _native::claims::{self, ClaimRules, TokenRules};
-use _native::json_read::{self, Value};
-use _native::jws;
-use _native::keys::{SigningKey, VerifyingKey};
-use _native::token::new_jti;
+use simplejwt_engine::algorithms::Algorithm;
+use simplejwt_engine::base64url;
+use simplejwt_engine::claims::{self, ClaimRules, TokenRules};
+use simplejwt_engine::json::write::{write_i64, write_str};
+use simplejwt_engine::json::{self as json_read, Value};
+use simplejwt_engine::jti;
+use simplejwt_engine::jws;
+use simplejwt_engine::keys::{SigningKey, VerifyingKey};
 
 /// 64 bytes, the same secret bench/_django.py configures for HS256.
 const HS256_SECRET: &[u8; 64] = b"bench-hs256-secret-000000000000000000000000000000000000000000064";
@@ -328,6 +329,11 @@ impl Fixture {
     }
 }
 
+/// A token id; the bench has no use for a failure to draw random bytes.
+fn new_jti() -> String {
+    jti::new_jti().expect("random bytes for a token id")
+}
+
 /// The payload as PyJWT's `json.dumps(separators=(",", ":"))` writes it.
 fn write_payload(members: &[(&str, Claim<'_>)], out: &mut Vec<u8>) {
     out.push(b'{');
@@ -339,36 +345,10 @@ fn write_payload(members: &[(&str, Claim<'_>)], out: &mut Vec<u8>) {
         out.push(b':');
         match value {
             Claim::Str(text) => write_str(text, out),
-            Claim::Int(int) => out.extend_from_slice(itoa::Buffer::new().format(*int).as_bytes()),
+            Claim::Int(int) => write_i64(*int, out),
         }
     }
     out.push(b'}');
-}
-
-/// A JSON string with `json.dumps`'s escapes (ASCII only, `\uXXXX` beyond).
-fn write_str(text: &str, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            ' '..='~' => out.push(ch as u8),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in ch.encode_utf16(&mut units) {
-                    out.extend_from_slice(b"\\u");
-                    for shift in [12, 8, 4, 0] {
-                        out.push(HEX[usize::from((*unit >> shift) & 0xf)]);
-                    }
-                }
-            }
-        }
-    }
-    out.push(b'"');
 }
 
 /// Now, as the Python layer hands it to the engine.

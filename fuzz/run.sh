@@ -4,8 +4,9 @@
 #   bash fuzz/run.sh [TARGET...]          # default: decode key_parser json
 #
 # FUZZ_SECONDS  seconds per target (default 300; 45 when CI=true)
-# PYTHON        interpreter with PyJWT and cryptography (default .venv/bin/python);
-#               also the one PyO3's build script links against
+# PYTHON        interpreter with PyJWT and cryptography (default .venv/bin/python),
+#               for the seed corpus; the targets link only the engine crate
+#               (engine/), which has no Python in it
 #
 # cargo-fuzz needs nightly compiler flags (-Zsanitizer, sancov passes). The
 # project builds on stable Rust, so RUSTC_BOOTSTRAP=1 lets stable rustc take
@@ -35,9 +36,6 @@ if ! "$TOOLS/bin/cargo-fuzz" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSIO
 fi
 export PATH="$TOOLS/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
-export PYO3_PYTHON="$PYTHON"
-# The targets link libpython (PyO3) without ever starting it; LeakSanitizer
-# stays on for everything else.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 
 "$PYTHON" fuzz/seed_corpus.py fuzz/corpus
@@ -104,7 +102,7 @@ for target in "${TARGETS[@]}"; do
         status=1
         echo "!! $target failed (exit $code); the end of $log:"
         tail -n 60 "$log"
-        echo "!! reproduce: RUSTC_BOOTSTRAP=1 PYO3_PYTHON=$PYTHON $TOOLS/bin/cargo-fuzz run $target fuzz/artifacts/$target/<file named above>"
+        echo "!! reproduce: RUSTC_BOOTSTRAP=1 $TOOLS/bin/cargo-fuzz run $target fuzz/artifacts/$target/<file named above>"
         summary+=("$target: FAILED after ${runs:-?} runs, corpus $corpus inputs")
     else
         summary+=("$target: ${FUZZ_SECONDS}s, ${runs:-?} runs, corpus $corpus inputs, no crash")

@@ -1,10 +1,15 @@
-//! The token engine of djangorestframework-simplejwt-rs.
+//! `rest_framework_simplejwt._native`: the Python binding of the token
+//! engine (the `simplejwt-engine` crate, engine/).
 //!
-//! This file only wires the Python module; each concern lives in its own
-//! file. The Python package `rest_framework_simplejwt` is the public API.
+//! This file only wires the module. Each other file has one concern:
+//! `engine` and `key` (the backend's objects), `token` (the token classes'
+//! fast paths), `header`, `to_python` / `from_python` (JSON values between
+//! the engine and Python), `text` (str or bytes in), `error` (the one
+//! mapping from engine errors to Python exceptions). The Python package
+//! `rest_framework_simplejwt` is the public API.
 
-// Input comes from attackers: nothing outside tests may panic on it. These
-// lints refuse the constructs that can (clippy runs with -D warnings).
+// Nothing outside tests may panic on what Python hands in (clippy runs with
+// -D warnings).
 #![cfg_attr(
     not(test),
     deny(
@@ -19,68 +24,24 @@
     )
 )]
 
-// The engine's pure-Rust parts are public so that benchmarks (benches/) and
-// fuzz targets (fuzz/) can drive them without Python; the Python module is
-// the supported API.
-pub mod algorithms;
-pub mod base64url;
-pub mod claims;
-pub mod errors;
-pub mod json_read;
-pub mod jwk;
-pub mod jws;
-pub mod keys;
-pub mod pem;
-pub mod rng;
-pub mod token;
-
-mod backend;
-mod json_py;
-mod json_write;
+mod engine;
+mod error;
+mod from_python;
+mod header;
+mod key;
 mod native_path;
+mod text;
+mod to_python;
+mod token;
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
-
-/// The header of a token, without any verification (for choosing a key by
-/// `kid`). Raises JWTError("invalid") on a malformed token.
-#[pyfunction]
-fn unverified_header<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let header = PyDict::new(py);
-    // The size limit first: copying or encoding a huge token costs time
-    // linear in its size (more code points than the limit means more bytes).
-    if token.len().is_ok_and(|len| len > jws::MAX_TOKEN_BYTES) {
-        return Err(errors::Error::TooLarge.into());
-    }
-    let raw = if let Ok(text) = token.cast::<pyo3::types::PyString>() {
-        text.to_str()
-            .map_err(|_| errors::Error::Malformed("token is not valid text"))?
-            .as_bytes()
-            .to_vec()
-    } else if let Ok(bytes) = token.cast::<pyo3::types::PyBytes>() {
-        bytes.as_bytes().to_vec()
-    } else {
-        return Err(errors::Error::Malformed("token must be str or bytes").into());
-    };
-    let compact = jws::parse(&raw, None)?;
-    match &compact.alg {
-        jws::AlgHeader::Named(alg) => header.set_item("alg", alg)?,
-        jws::AlgHeader::Own(alg) => header.set_item("alg", alg.name())?,
-        jws::AlgHeader::Missing | jws::AlgHeader::Other => {}
-    }
-    if let Some(kid) = &compact.kid {
-        header.set_item("kid", kid)?;
-    }
-    Ok(header)
-}
+use simplejwt_engine::algorithms;
+use simplejwt_engine::jws::MAX_TOKEN_BYTES;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("JWTError", m.py().get_type::<errors::JWTError>())?;
-    m.add("MAX_TOKEN_BYTES", jws::MAX_TOKEN_BYTES)?;
+    m.add("JWTError", m.py().get_type::<error::JWTError>())?;
+    m.add("MAX_TOKEN_BYTES", MAX_TOKEN_BYTES)?;
     m.add(
         "ALGORITHMS",
         algorithms::ALL
@@ -88,18 +49,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
             .map(|alg| alg.name())
             .collect::<Vec<_>>(),
     )?;
-    m.add_class::<backend::Engine>()?;
-    m.add_class::<backend::Key>()?;
-    m.add_class::<backend::TokenDecoder>()?;
-    m.add_class::<backend::AttributeProxy>()?;
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<key::Key>()?;
+    m.add_function(wrap_pyfunction!(header::unverified_header, m)?)?;
     m.add_class::<native_path::NativePath>()?;
     m.add_class::<native_path::SettingAttribute>()?;
-    m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(token::mint, m)?)?;
     m.add_function(wrap_pyfunction!(token::copy_claims, m)?)?;
-    m.add_function(wrap_pyfunction!(token::new_token, m)?)?;
-    m.add_function(wrap_pyfunction!(token::py_new_jti, m)?)?;
-    m.add_function(wrap_pyfunction!(token::timedelta_us, m)?)?;
     m.add_function(wrap_pyfunction!(token::warm_random, m)?)?;
     Ok(())
 }

@@ -15,8 +15,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt, PyString, PyTuple};
 
-use crate::backend::Engine;
-use crate::claims::TokenRules;
+use crate::engine::Engine;
+use simplejwt_engine::claims::TokenRules;
 
 /// The objects as defined, from `_native_path._stock`.
 struct TokenStock {
@@ -194,7 +194,7 @@ impl NativePath {
             Ok(encoded) => Ok(Some(encoded)),
             // Values for Python's json module, or a key problem: the Python
             // path writes or reports them as upstream's does.
-            Err(err) if err.is_instance_of::<crate::errors::JWTError>(py) => Ok(None),
+            Err(err) if err.is_instance_of::<crate::error::JWTError>(py) => Ok(None),
             Err(err) => Err(err),
         }
     }

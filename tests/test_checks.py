@@ -151,3 +151,40 @@ def test_unknown_algorithm_is_e001_when_the_urlconf_imports_the_views(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "(simplejwt.E001)" in proc.stderr
+
+
+def _oversized_rsa_public_key(bits: int) -> str:
+    # Only the public half is parsed, so any odd modulus of that size will
+    # do; generating a real key this large takes seconds.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    modulus = (1 << (bits - 1)) | 1
+    public = rsa.RSAPublicNumbers(65537, modulus).public_key()
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def test_rsa_verifying_key_above_8192_bits_is_reported_with_its_size():
+    # aws-lc verifies RSA signatures with keys of at most 8192 bits; a larger
+    # one used to fail every token as "Token is invalid" with no hint.
+    oversized = _oversized_rsa_public_key(8200)
+    with override_settings(
+        SIMPLE_JWT={
+            "ALGORITHM": "RS256",
+            "SIGNING_KEY": RSA_PRIVATE,
+            "VERIFYING_KEY": oversized,
+        }
+    ):
+        problems = check_keys()
+    assert ids(problems) == ["simplejwt.E002"]
+    assert "8192" in problems[0].msg and "8200" in problems[0].msg
+    with override_settings(
+        SIMPLE_JWT={
+            "ALGORITHM": "RS256",
+            "SIGNING_KEY": RSA_PRIVATE,
+            "VERIFYING_KEY": _oversized_rsa_public_key(8192),
+        }
+    ):
+        assert check_keys() == []

@@ -5,6 +5,7 @@ through subclasses that override ``verify`` (upstream's Python path), which
 must report the same exception classes and messages.
 """
 
+import time
 from datetime import timedelta
 
 import jwt
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from freezegun import freeze_time
 
-from rest_framework_simplejwt import state
+from rest_framework_simplejwt import _native, state
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import (
     ExpiredTokenError,
@@ -194,7 +195,7 @@ class TestAccessTokenRules:
             valid_claims(iat=T0_EPOCH + 1),
             valid_claims(nbf=T0_EPOCH + 1),
             valid_claims(exp=str(T0_EPOCH + 300)),
-            valid_claims(exp=float(T0_EPOCH + 300)),
+            valid_claims(exp=float("nan")),
             valid_claims(exp=True),
             valid_claims(exp=-1),
             valid_claims(exp=10**30),
@@ -328,6 +329,35 @@ def test_minted_claims():
     assert sliding["exp"] == T0_EPOCH + 300
     assert sliding["refresh_exp"] == T0_EPOCH + 86400
     assert payload_of(str(access)) == access.payload
+
+
+def test_a_token_with_a_float_exp_set_in_python_round_trips():
+    # RFC 7519 NumericDates may be non-integer; upstream and PyJWT accept
+    # what `token["exp"] = time.time() + 300` writes, and so do we.
+    token = AccessToken()
+    token["exp"] = time.time() + 300
+    again = AccessToken(str(token))
+    assert again["exp"] == token["exp"]
+    assert isinstance(again["exp"], float)
+
+
+def test_minting_past_the_last_numeric_date_fails():
+    # Upstream's datetime arithmetic raises OverflowError past year 9999; the
+    # engine fails too rather than minting a token it would then refuse.
+    with (
+        freeze_time(T0),
+        override_settings(
+            SIMPLE_JWT={"ACCESS_TOKEN_LIFETIME": timedelta(days=365 * 8000)}
+        ),
+        pytest.raises(OverflowError),
+    ):
+        AccessToken()
+    with pytest.raises(OverflowError):
+        _native.mint("token_type", "access", 2**62, "jti", 0)
+    last = 253402300799 * 10**6
+    assert _native.mint("token_type", "access", 0, "jti", last)["exp"] == 253402300799
+    with pytest.raises(OverflowError):
+        _native.mint("token_type", "access", 10**6, "jti", last)
 
 
 # -- keys at token level ------------------------------------------------------

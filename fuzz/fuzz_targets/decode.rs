@@ -13,12 +13,12 @@
 
 use std::sync::OnceLock;
 
-use _native::algorithms::Algorithm;
-use _native::claims::{self, ClaimRules, TokenRules};
-use _native::json_read::{self, Value};
-use _native::jws::{self, AlgHeader};
-use _native::keys::VerifyingKey;
 use libfuzzer_sys::fuzz_target;
+use simplejwt_engine::algorithms::Algorithm;
+use simplejwt_engine::claims::{self, ClaimRules, TokenRules};
+use simplejwt_engine::json::{self as json_read, Value};
+use simplejwt_engine::jws::{self, AlgHeader};
+use simplejwt_engine::keys::VerifyingKey;
 
 const NOW_US: i64 = 1_900_000_000_000_000;
 /// fuzz/seed_corpus.py signs its HS256 tokens with the same secret.

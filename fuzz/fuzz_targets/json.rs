@@ -11,9 +11,9 @@
 //! The depth limit is checked against a direct count of the nesting.
 #![no_main]
 
-use _native::json_read::{self, JsonStr, ParseError, Value, MAX_DEPTH};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value as Reference;
+use simplejwt_engine::json::{self as json_read, JsonStr, ParseError, Value, MAX_DEPTH};
 
 /// Whether the value holds something only Python's dialect has.
 fn python_only(value: &Value<'_>) -> bool {

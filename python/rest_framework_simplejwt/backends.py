@@ -293,12 +293,9 @@ class TokenBackend:
         token: "Token | str | bytes",
         verify: bool,
         now: int,
-        token_rules: tuple = (),
     ) -> dict[str, Any]:
         """``decode`` at ``now`` (microseconds) with this backend's current
-        engine, raising the engine's errors. With ``token_rules`` (type claim,
-        expected type, jti claim) the engine applies ``Token.verify``'s checks
-        too."""
+        engine, raising the engine's errors."""
         key = None
         if verify and (
             self.jwks_client is not None
@@ -307,8 +304,6 @@ class TokenBackend:
         ):
             key = self._as_key(self.get_verifying_key(token))
         leeway = self._leeway_us() if verify else 0
-        if token_rules:
-            return engine.decode_token(token, now, leeway, *token_rules, key)
         return engine.decode(token, verify, now, leeway, key)
 
     def _as_key(self, key: Any) -> "_native.Key":

@@ -79,6 +79,20 @@ pub fn fill(out: &mut [u8]) -> bool {
     })
 }
 
+/// Seeds aws-lc's random generator on a background thread. Its first use in
+/// a process (and again in each forked child) gathers entropy for tens of
+/// milliseconds; done ahead of time (the Python package calls this at import
+/// and after fork), the first token a server worker issues does not wait.
+pub fn warm() {
+    // If the thread cannot start, the first token pays the seeding instead.
+    let _ = std::thread::Builder::new()
+        .name("simplejwt-rng-seed".into())
+        .spawn(|| {
+            let mut byte = [0u8; 1];
+            let _ = aws_lc_rs::rand::fill(&mut byte);
+        });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

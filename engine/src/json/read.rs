@@ -10,8 +10,7 @@
 
 use std::borrow::Cow;
 
-/// Deeper documents are refused; real tokens nest two or three levels.
-pub const MAX_DEPTH: usize = 256;
+use super::MAX_DEPTH;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -81,6 +80,13 @@ impl<'a> Value<'a> {
     }
 }
 
+/// What one escape sequence stands for.
+enum Escaped {
+    Char(char),
+    /// A `\u` escape of a surrogate with no partner.
+    LoneSurrogate(u16),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseError {
     NotUtf8,
@@ -119,10 +125,16 @@ impl<'a> Reader<'a> {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
 
+    /// Advances over the bytes from the position on that `accept` takes.
+    /// One addition per run, not per byte: with overflow checks on (the
+    /// release profile), a check per byte costs the hot loops measurably.
+    fn advance_while(&mut self, accept: impl Fn(u8) -> bool) {
+        let run = self.rest().iter().take_while(|&&b| accept(b)).count();
+        self.pos += run;
+    }
+
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.advance_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     }
 
     fn eat_literal(&mut self, literal: &str) -> bool {
@@ -274,9 +286,7 @@ impl<'a> Reader<'a> {
     }
 
     fn digits(&mut self) {
-        while self.digit_at(self.pos) {
-            self.pos += 1;
-        }
+        self.advance_while(|b| b.is_ascii_digit());
     }
 
     fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
@@ -297,61 +307,100 @@ impl<'a> Reader<'a> {
             Some(b'\\') => {}
             _ => return Err(ParseError::Syntax),
         }
-        // Escapes present: decode into UTF-16 units, then into a String
-        // unless a lone surrogate must be preserved.
-        let mut units: Vec<u16> = self
-            .text
-            .get(start..self.pos)
-            .ok_or(ParseError::Syntax)?
-            .encode_utf16()
-            .collect();
+        // Escapes present: decode straight into UTF-8. Only a lone
+        // surrogate, which UTF-8 cannot hold, switches to UTF-16 units.
+        let mut text = String::from(self.text.get(start..self.pos).ok_or(ParseError::Syntax)?);
         loop {
             match self.peek() {
                 None => return Err(ParseError::Syntax),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(match String::from_utf16(&units) {
-                        Ok(text) => JsonStr::Text(Cow::Owned(text)),
-                        Err(_) => JsonStr::Utf16(units),
-                    });
+                    return Ok(JsonStr::Text(Cow::Owned(text)));
                 }
                 Some(b'\\') => {
-                    self.pos += 1;
-                    let escaped = self.peek().ok_or(ParseError::Syntax)?;
-                    self.pos += 1;
-                    let unit = match escaped {
-                        b'"' => 0x22,
-                        b'\\' => 0x5c,
-                        b'/' => 0x2f,
-                        b'b' => 0x08,
-                        b'f' => 0x0c,
-                        b'n' => 0x0a,
-                        b'r' => 0x0d,
-                        b't' => 0x09,
-                        b'u' => self.hex4()?,
-                        _ => return Err(ParseError::Syntax),
+                    let ch = match self.escape()? {
+                        Escaped::Char(ch) => ch,
+                        Escaped::LoneSurrogate(unit) => {
+                            let mut units: Vec<u16> = text.encode_utf16().collect();
+                            units.push(unit);
+                            return self.utf16_string(units);
+                        }
                     };
-                    units.push(unit);
+                    text.push(ch);
                 }
                 Some(0x00..=0x1f) => return Err(ParseError::Syntax),
-                Some(_) => {
-                    // Copy the run up to the next quote or backslash.
-                    let run_start = self.pos;
-                    while let Some(b) = self.peek() {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
-                    units.extend(
-                        self.text
-                            .get(run_start..self.pos)
-                            .ok_or(ParseError::Syntax)?
-                            .encode_utf16(),
-                    );
-                }
+                Some(_) => text.push_str(self.plain_run()?),
             }
         }
+    }
+
+    /// The rest of a string holding a lone surrogate, as UTF-16 units.
+    fn utf16_string(&mut self, mut units: Vec<u16>) -> Result<JsonStr<'a>, ParseError> {
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::Syntax),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(JsonStr::Utf16(units));
+                }
+                Some(b'\\') => match self.escape()? {
+                    Escaped::Char(ch) => units.extend(ch.encode_utf16(&mut [0; 2]).iter()),
+                    Escaped::LoneSurrogate(unit) => units.push(unit),
+                },
+                Some(0x00..=0x1f) => return Err(ParseError::Syntax),
+                Some(_) => units.extend(self.plain_run()?.encode_utf16()),
+            }
+        }
+    }
+
+    /// The text up to the next quote, backslash or control character.
+    fn plain_run(&mut self) -> Result<&'a str, ParseError> {
+        let start = self.pos;
+        self.advance_while(|b| b != b'"' && b != b'\\' && b >= 0x20);
+        self.text.get(start..self.pos).ok_or(ParseError::Syntax)
+    }
+
+    /// One escape sequence, the backslash included. A `\u` escape of a high
+    /// surrogate followed by one of a low surrogate is one character, as
+    /// `json.loads` joins them.
+    fn escape(&mut self) -> Result<Escaped, ParseError> {
+        self.pos += 1; // '\\'
+        let escaped = self.peek().ok_or(ParseError::Syntax)?;
+        self.pos += 1;
+        let ch = match escaped {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(),
+            _ => return Err(ParseError::Syntax),
+        };
+        Ok(Escaped::Char(ch))
+    }
+
+    fn unicode_escape(&mut self) -> Result<Escaped, ParseError> {
+        let unit = self.hex4()?;
+        if (0xd800..0xdc00).contains(&unit) && self.rest().starts_with(b"\\u") {
+            let before = self.pos;
+            self.pos += 2;
+            match self.hex4() {
+                Ok(low @ 0xdc00..=0xdfff) => {
+                    let code =
+                        0x10000 + ((u32::from(unit) - 0xd800) << 10) + (u32::from(low) - 0xdc00);
+                    return char::from_u32(code)
+                        .map(Escaped::Char)
+                        .ok_or(ParseError::Syntax);
+                }
+                // Not a low surrogate: the high one stands alone, and the
+                // next escape is read on its own.
+                _ => self.pos = before,
+            }
+        }
+        Ok(char::from_u32(u32::from(unit)).map_or(Escaped::LoneSurrogate(unit), Escaped::Char))
     }
 
     fn hex4(&mut self) -> Result<u16, ParseError> {
@@ -426,6 +475,20 @@ mod tests {
         assert_eq!(
             parse(br#""x\ud800""#).unwrap(),
             Value::Str(JsonStr::Utf16(vec![0x78, 0xd800]))
+        );
+        // Escapes before and after a lone surrogate, a surrogate pair after it.
+        assert_eq!(
+            parse(br#""\u00e9\udc00\ud83d\ude00\n\ud800\u0041""#).unwrap(),
+            Value::Str(JsonStr::Utf16(vec![
+                0xe9, 0xdc00, 0xd83d, 0xde00, 0x0a, 0xd800, 0x41
+            ]))
+        );
+        // A high surrogate followed by a bad escape is a syntax error.
+        assert_eq!(parse(br#""\ud800\u12""#), Err(ParseError::Syntax));
+        assert_eq!(parse(br#""\ud800\x""#), Err(ParseError::Syntax));
+        assert_eq!(
+            parse("\"\\u0041caf\u{e9}\\t\u{1f600}\"".as_bytes()).unwrap(),
+            Value::Str(JsonStr::Text("Acaf\u{e9}\t\u{1f600}".into()))
         );
         assert_eq!(parse(b"\"tab\there\""), Err(ParseError::Syntax));
         assert_eq!(parse(br#""\x41""#), Err(ParseError::Syntax));

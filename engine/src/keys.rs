@@ -13,11 +13,16 @@ use aws_lc_rs::signature::{
 };
 
 use crate::algorithms::{Algorithm, Curve, Family};
-use crate::errors::{Error, Result};
-use crate::pem::{self, KeyKind, Pem, PemError};
+use crate::der::{self, KeyKind};
+use crate::error::{Error, Result};
+use crate::pem::{self, Pem, PemError};
 
 /// RSA keys below this size are refused, for signing and for verifying.
 pub const MIN_RSA_BITS: u32 = 2048;
+/// The largest RSA key aws-lc verifies with (`RSA_*_2048_8192_*`): a larger
+/// one is refused when parsed, naming its size, rather than failing every
+/// signature check later.
+pub const MAX_RSA_BITS: u32 = 8192;
 
 pub enum SigningKey {
     // Boxed: an HMAC key holds precomputed hash states and is large.
@@ -81,7 +86,11 @@ impl SigningKey {
         };
         match self {
             SigningKey::Hmac(key) => Ok(VerifyingKey::Hmac(key.clone())),
-            SigningKey::Rsa(key) => public(key.public_key().as_ref()),
+            SigningKey::Rsa(key) => {
+                let bits = key.public_modulus_len().saturating_mul(8);
+                check_rsa_bits(alg, u32::try_from(bits).unwrap_or(u32::MAX))?;
+                public(key.public_key().as_ref())
+            }
             SigningKey::Ec(key) => public(key.public_key().as_ref()),
             SigningKey::Ed25519(key) => public(key.public_key().as_ref()),
         }
@@ -106,7 +115,7 @@ impl VerifyingKey {
         let kind = if pem.label == "RSA PUBLIC KEY" {
             KeyKind::Rsa
         } else {
-            pem::spki_kind(&pem.der)
+            der::spki_kind(&pem.der)
         };
         check_kind(alg, kind)?;
         if matches!(kind, KeyKind::Rsa) {
@@ -216,8 +225,8 @@ fn is_public_label(label: &str) -> bool {
 fn private_key(alg: Algorithm, pem: &Pem) -> Result<SigningKey> {
     let kind = match pem.label.as_str() {
         "RSA PRIVATE KEY" => KeyKind::Rsa,
-        "PRIVATE KEY" => pem::pkcs8_kind(&pem.der),
-        "EC PRIVATE KEY" => pem::sec1_curve(&pem.der).unwrap_or(KeyKind::Ec(None)),
+        "PRIVATE KEY" => der::pkcs8_kind(&pem.der),
+        "EC PRIVATE KEY" => der::sec1_curve(&pem.der).unwrap_or(KeyKind::Ec(None)),
         "ENCRYPTED PRIVATE KEY" => {
             return Err(Error::Key(format!(
                 "{}: encrypted (passphrase-protected) PEM keys are not supported",
@@ -285,9 +294,21 @@ fn check_rsa_size(alg: Algorithm, der: &[u8]) -> Result<()> {
     let public = signature::RsaSubjectPublicKey::from_der(der)
         .map_err(|rejected| key_rejected(alg, rejected.description_()))?;
     let bits = signature::RsaParameters::public_modulus_len(public.as_ref()).unwrap_or(0);
+    check_rsa_bits(alg, bits)
+}
+
+/// Refuses an RSA modulus of `bits` outside what the engine signs and
+/// verifies with, naming the size.
+pub fn check_rsa_bits(alg: Algorithm, bits: u32) -> Result<()> {
     if bits < MIN_RSA_BITS {
         return Err(Error::Key(format!(
             "{} needs an RSA key of at least {MIN_RSA_BITS} bits, but the key given has {bits}",
+            alg.name()
+        )));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(Error::Key(format!(
+            "{} verifies with RSA keys of at most {MAX_RSA_BITS} bits, but the key given has {bits}",
             alg.name()
         )));
     }
@@ -353,7 +374,7 @@ fn verification_algorithm(alg: Algorithm) -> Result<&'static dyn VerificationAlg
 #[cfg(test)]
 pub(crate) mod test_keys {
     //! Keys generated for these tests only (openssl 3, never used elsewhere).
-    include!("../tests/keys/keys.rs.inc");
+    include!("../../tests/keys/keys.rs.inc");
 }
 
 #[cfg(test)]

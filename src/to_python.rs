@@ -1,12 +1,19 @@
 //! Builds the Python objects `json.loads` would return for a parsed document.
+//!
+//! The one failure that is about the token (an integer with more digits
+//! than Python's `int()` accepts, which `json.loads` refuses too) becomes an
+//! invalid-token error; any other Python error (`MemoryError`, ...)
+//! propagates as it is.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use pyo3::IntoPyObjectExt;
+use simplejwt_engine::json::{JsonStr, Value};
+use simplejwt_engine::Error;
 
-use crate::json_read::{JsonStr, Value};
+use crate::error::to_py;
 
 pub fn to_python<'py>(py: Python<'py>, value: &Value<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
@@ -95,16 +102,20 @@ fn big_int<'py>(py: Python<'py>, digits: &str) -> PyResult<Bound<'py, PyAny>> {
     let int = INT.get_or_try_init(py, || {
         py.import("builtins")?.getattr("int").map(Bound::unbind)
     })?;
-    int.bind(py)
-        .call1((digits,))
-        .map_err(|err| PyValueError::new_err(format!("integer out of range: {err}")))
+    int.bind(py).call1((digits,)).map_err(|err| {
+        if err.is_instance_of::<PyValueError>(py) {
+            to_py(Error::Malformed("payload holds an integer Python refuses"))
+        } else {
+            err
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json_read::parse;
     use pyo3::ffi::c_str;
+    use simplejwt_engine::json::parse;
 
     #[test]
     fn matches_json_loads() {
@@ -135,7 +146,8 @@ mod tests {
         Python::initialize();
         Python::attach(|py| {
             let huge = "9".repeat(5000);
-            assert!(to_python(py, &parse(huge.as_bytes()).unwrap()).is_err());
+            let err = to_python(py, &parse(huge.as_bytes()).unwrap()).unwrap_err();
+            assert!(err.is_instance_of::<crate::error::JWTError>(py));
         });
     }
 }

@@ -7,14 +7,16 @@
 //! types are written here; anything else (a subclass, a UUID, a Decimal, a
 //! datetime) returns `Error::Unencodable` so the caller can hand the payload
 //! to `json.dumps` with the configured encoder and stay identical to PyJWT.
+//!
+//! No user code runs while a dict is walked (only exact built-in types are
+//! read, and nothing the garbage collector tracks is allocated), so the
+//! dict cannot change under the iterator.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-
-use crate::errors::{Error, Result};
-
-/// Deeper values are left to Python, which also reports circular references.
-const MAX_DEPTH: usize = 256;
+use simplejwt_engine::json::write::{non_finite, write_i64, write_str};
+use simplejwt_engine::json::MAX_DEPTH;
+use simplejwt_engine::{Error, Result};
 
 #[cfg(test)]
 pub fn write_value(value: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> Result<()> {
@@ -161,7 +163,7 @@ fn write_key(key: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> Result<()> {
 
 fn write_int(int: &Bound<'_, PyInt>, out: &mut Vec<u8>) -> Result<()> {
     if let Ok(small) = int.extract::<i64>() {
-        out.extend_from_slice(itoa::Buffer::new().format(small).as_bytes());
+        write_i64(small, out);
     } else {
         let text = int.str().map_err(|_| Error::Unencodable)?;
         out.extend_from_slice(text.to_str().map_err(|_| Error::Unencodable)?.as_bytes());
@@ -170,13 +172,8 @@ fn write_int(int: &Bound<'_, PyInt>, out: &mut Vec<u8>) -> Result<()> {
 }
 
 fn write_float(float: &Bound<'_, PyFloat>, out: &mut Vec<u8>) -> Result<()> {
-    let value = float.value();
-    if value.is_nan() {
-        out.extend_from_slice(b"NaN");
-    } else if value == f64::INFINITY {
-        out.extend_from_slice(b"Infinity");
-    } else if value == f64::NEG_INFINITY {
-        out.extend_from_slice(b"-Infinity");
+    if let Some(spelling) = non_finite(float.value()) {
+        out.extend_from_slice(spelling);
     } else {
         // Python's own repr, so the digits are exactly json.dumps's.
         let text = float.repr().map_err(|_| Error::Unencodable)?;
@@ -185,86 +182,10 @@ fn write_float(float: &Bound<'_, PyFloat>, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-/// Bytes `json.dumps(..., ensure_ascii=True)` does not copy as they are:
-/// control characters, `"`, `\\`, DEL and everything outside ASCII.
-// Built at compile time: an index out of range fails the build, never panics.
-#[allow(clippy::indexing_slicing)]
-const NEEDS_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize || b >= 0x7f;
-        b += 1;
-    }
-    table
-};
-
-fn needs_escape(b: u8) -> bool {
-    NEEDS_ESCAPE.get(usize::from(b)).copied().unwrap_or(true)
-}
-
-/// A JSON string as `json.dumps(..., ensure_ascii=True)` writes it.
-pub fn write_str(text: &str, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(text.len() + 2);
-    out.push(b'"');
-    let mut rest = text;
-    while let Some(at) = rest.bytes().position(needs_escape) {
-        let (plain, tail) = rest.split_at(at);
-        out.extend_from_slice(plain.as_bytes());
-        let mut chars = tail.chars();
-        let Some(ch) = chars.next() else { break };
-        rest = chars.as_str();
-        let short = match ch {
-            '"' => Some(b'"'),
-            '\\' => Some(b'\\'),
-            '\n' => Some(b'n'),
-            '\r' => Some(b'r'),
-            '\t' => Some(b't'),
-            '\u{8}' => Some(b'b'),
-            '\u{c}' => Some(b'f'),
-            _ => None,
-        };
-        if let Some(letter) = short {
-            out.push(b'\\');
-            out.push(letter);
-            continue;
-        }
-        let mut units = [0u16; 2];
-        for unit in ch.encode_utf16(&mut units).iter() {
-            out.extend_from_slice(b"\\u");
-            for shift in [12, 8, 4, 0] {
-                let digit = HEX.get(usize::from((unit >> shift) & 0xf)).copied();
-                out.push(digit.unwrap_or(b'0'));
-            }
-        }
-    }
-    out.extend_from_slice(rest.as_bytes());
-    out.push(b'"');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use pyo3::ffi::c_str;
-
-    fn escaped(text: &str) -> String {
-        let mut out = Vec::new();
-        write_str(text, &mut out);
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn strings_are_escaped_like_ensure_ascii() {
-        assert_eq!(escaped("plain"), r#""plain""#);
-        assert_eq!(escaped("q\"b\\"), r#""q\"b\\""#);
-        assert_eq!(escaped("\n\r\t\u{8}\u{c}"), r#""\n\r\t\b\f""#);
-        assert_eq!(escaped("\u{1}\u{1f}\u{7f}"), r#""\u0001\u001f\u007f""#);
-        assert_eq!(escaped("caf\u{e9}"), r#""caf\u00e9""#);
-        assert_eq!(escaped("\u{20ac}x"), r#""\u20acx""#);
-        assert_eq!(escaped("\u{1f600}"), r#""\ud83d\ude00""#);
-        assert_eq!(escaped("/"), r#""/""#);
-    }
 
     #[test]
     fn values_match_json_dumps() {

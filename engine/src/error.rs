@@ -1,22 +1,12 @@
-//! One error type for the whole engine and its single conversion to Python.
+//! The engine's one error type.
 //!
-//! Python never sees a Rust panic or a Rust type: every failure becomes a
-//! `_native.JWTError` whose `args` are `(kind, detail)` (plus the claim name
-//! for claim-specific kinds). The Python layer maps `kind` onto upstream's
-//! exception classes and translated messages; `detail` is for logs and
-//! developers, never shown to API clients.
+//! Every failure is a value of `Error`; `kind` is the stable code the
+//! Python layer dispatches on (the binding layer turns an `Error` into
+//! `_native.JWTError(kind, detail[, claim])` in one place, src/error.rs).
+//! `Display` is the detail, for logs and developers, never shown to API
+//! clients.
 
 use std::fmt;
-
-use pyo3::exceptions::PyValueError;
-use pyo3::PyErr;
-
-pyo3::create_exception!(
-    _native,
-    JWTError,
-    PyValueError,
-    "Raised by the native engine. args are (kind, detail[, claim])."
-);
 
 #[derive(Debug, PartialEq, Eq, Clone)]
 pub enum Error {
@@ -49,6 +39,10 @@ pub enum Error {
     Unencodable,
     /// The crypto library refused an operation that should not fail.
     Crypto(&'static str),
+    /// A NumericDate to be written lies beyond `claims::MAX_NUMERIC_DATE`
+    /// (a token the engine would then refuse); the binding raises
+    /// `OverflowError`, as upstream's datetime arithmetic does.
+    DateOutOfRange,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -68,6 +62,7 @@ impl Error {
             Error::UnknownAlgorithm(_) => "unknown_algorithm",
             Error::Unencodable => "unencodable",
             Error::Crypto(_) => "crypto",
+            Error::DateOutOfRange => "overflow",
         }
     }
 }
@@ -93,26 +88,16 @@ impl fmt::Display for Error {
             Error::UnknownAlgorithm(name) => write!(f, "unrecognized algorithm type '{name}'"),
             Error::Unencodable => f.write_str("payload needs Python's json encoder"),
             Error::Crypto(why) => write!(f, "crypto operation failed: {why}"),
+            Error::DateOutOfRange => f.write_str("date value out of range"),
         }
     }
 }
 
 impl std::error::Error for Error {}
 
-impl From<Error> for PyErr {
-    fn from(err: Error) -> PyErr {
-        let detail = err.to_string();
-        match err {
-            Error::MissingClaim(claim) => JWTError::new_err(("no_claim", detail, claim)),
-            other => JWTError::new_err((other.kind(), detail)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pyo3::prelude::*;
 
     #[test]
     fn kinds_group_token_failures_as_upstream_does() {
@@ -129,19 +114,5 @@ mod tests {
         assert_eq!(Error::Expired.kind(), "expired");
         assert_eq!(Error::Algorithm("x").kind(), "algorithm");
         assert_eq!(Error::MissingClaim("exp".into()).kind(), "no_claim");
-    }
-
-    #[test]
-    fn python_error_carries_kind_detail_and_claim() {
-        Python::initialize();
-        Python::attach(|py| {
-            let err: PyErr = Error::MissingClaim("exp".into()).into();
-            let args = err.value(py).getattr("args").unwrap();
-            let args: (String, String, String) = args.extract().unwrap();
-            assert_eq!(args.0, "no_claim");
-            assert_eq!(args.2, "exp");
-            let err: PyErr = Error::Signature.into();
-            assert!(err.is_instance_of::<PyValueError>(py));
-        });
     }
 }

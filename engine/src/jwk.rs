@@ -2,9 +2,9 @@
 
 use crate::algorithms::{Algorithm, Family};
 use crate::base64url;
-use crate::errors::{Error, Result};
-use crate::keys::{VerifyingKey, MIN_RSA_BITS};
-use crate::pem::rsa_public_key_der;
+use crate::der::rsa_public_key_der;
+use crate::error::{Error, Result};
+use crate::keys::{check_rsa_bits, VerifyingKey};
 
 /// The members of a JWK that matter for verification, as text.
 #[derive(Debug, Default, Clone)]
@@ -42,14 +42,12 @@ impl Jwk {
             (Family::Hmac, "oct") => VerifyingKey::hmac(alg, &self.member("k")?),
             (Family::Rsa | Family::RsaPss, "RSA") => {
                 let modulus = self.member("n")?;
-                let bits = modulus.iter().skip_while(|&&b| b == 0).count() * 8;
-                if bits < MIN_RSA_BITS as usize {
-                    return Err(Error::Key(format!(
-                        "{} needs an RSA key of at least {MIN_RSA_BITS} bits",
-                        alg.name()
-                    )));
-                }
-                let der = rsa_public_key_der(&modulus, &self.member("e")?);
+                let bytes = modulus.iter().skip_while(|&&b| b == 0).count();
+                let bits = u32::try_from(bytes.saturating_mul(8)).unwrap_or(u32::MAX);
+                check_rsa_bits(alg, bits)?;
+                let der = rsa_public_key_der(&modulus, &self.member("e")?).ok_or_else(|| {
+                    Error::Key("the JWK's 'n' and 'e' do not make an RSA key".to_owned())
+                })?;
                 VerifyingKey::from_public_bytes(alg, &der)
             }
             (Family::Ec(curve), "EC") => {

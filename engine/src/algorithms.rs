@@ -1,6 +1,6 @@
 //! The algorithms the engine implements, and nothing else.
 
-use crate::errors::{Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Algorithm {

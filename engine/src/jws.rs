@@ -6,8 +6,8 @@
 
 use crate::algorithms::Algorithm;
 use crate::base64url;
-use crate::errors::{Error, Result};
-use crate::json_read::{self, ParseError, Value};
+use crate::error::{Error, Result};
+use crate::json::{self, ParseError, Value};
 
 /// Longer tokens are refused before any decoding. Real tokens are a few
 /// hundred bytes; this leaves room for tokens carrying large custom claims
@@ -88,7 +88,7 @@ pub fn parse<'a>(token: &'a [u8], own_header: Option<(&[u8], Algorithm)>) -> Res
 fn parse_header(header_b64: &[u8]) -> Result<(AlgHeader, Option<String>)> {
     let header_json =
         base64url::decode(header_b64).ok_or(Error::Malformed("header is not base64url"))?;
-    let header = json_read::parse(&header_json).map_err(|err| match err {
+    let header = json::parse(&header_json).map_err(|err| match err {
         ParseError::TooDeep => Error::Malformed("header nests too deeply"),
         _ => Error::Malformed("header is not JSON"),
     })?;

@@ -3,17 +3,21 @@
 //!
 //! Times are whole microseconds since the epoch, so "now" captured as a
 //! Python datetime and a leeway given as a timedelta compare exactly.
-//! `exp`, `nbf` and `iat` must be integer NumericDates: simplejwt and PyJWT
-//! always write integers, and a string, float, boolean, null or out-of-range
-//! number in a signed token is refused rather than coerced.
+//! `exp`, `nbf` and `iat` are NumericDates (RFC 7519 section 2): numbers,
+//! integer or not. PyJWT compares `int(value)`, so a fraction is dropped
+//! here too. A string, boolean, null, NaN, infinity or a number outside
+//! what Python's datetime can hold is refused rather than coerced.
 
-use crate::errors::{Error, Result};
-use crate::json_read::Value;
+use crate::error::{Error, Result};
+use crate::json::Value;
 
 /// 9999-12-31T23:59:59Z, the last second Python's datetime can hold.
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
 
 const MICROS: i128 = 1_000_000;
+
+/// Floats below this truncate to at most MAX_NUMERIC_DATE (exact in f64).
+const LAST_SECOND_END: f64 = (MAX_NUMERIC_DATE + 1) as f64;
 
 /// What the backend checks on every verified decode.
 pub struct ClaimRules<'a> {
@@ -38,17 +42,17 @@ pub fn validate_registered(payload: &Value<'_>, rules: &ClaimRules<'_>) -> Resul
     let now = i128::from(rules.now_us);
     let leeway = i128::from(rules.leeway_us);
     if let Some(iat) = payload.get("iat") {
-        if micros(numeric_date(iat, "iat must be an integer timestamp")?) > now + leeway {
+        if micros(numeric_date(iat, "iat must be a number")?) > now + leeway {
             return Err(Error::Claim("the token was issued in the future (iat)"));
         }
     }
     if let Some(nbf) = payload.get("nbf") {
-        if micros(numeric_date(nbf, "nbf must be an integer timestamp")?) > now + leeway {
+        if micros(numeric_date(nbf, "nbf must be a number")?) > now + leeway {
             return Err(Error::Claim("the token is not yet valid (nbf)"));
         }
     }
     if let Some(exp) = payload.get("exp") {
-        if micros(numeric_date(exp, "exp must be an integer timestamp")?) <= now - leeway {
+        if micros(numeric_date(exp, "exp must be a number")?) <= now - leeway {
             return Err(Error::Expired);
         }
     }
@@ -115,22 +119,54 @@ pub fn validate_token(payload: &Value<'_>, rules: &TokenRules<'_>) -> Result<()>
     Ok(())
 }
 
-/// An integer NumericDate Python's datetime can represent.
+/// A NumericDate as PyJWT compares it (`int(value)`: a fraction dropped),
+/// within what Python's datetime can represent.
 pub fn numeric_date(value: &Value<'_>, why: &'static str) -> Result<i64> {
-    match value {
-        Value::Int(seconds) if (0..=MAX_NUMERIC_DATE).contains(seconds) => Ok(*seconds),
-        _ => Err(Error::Claim(why)),
+    let seconds = match value {
+        Value::Int(seconds) => *seconds,
+        // Checked before the cast, which would saturate: NaN and the
+        // infinities fail the range test.
+        Value::Float(seconds) if (0.0..LAST_SECOND_END).contains(&seconds.trunc()) => {
+            seconds.trunc() as i64
+        }
+        _ => return Err(Error::Claim(why)),
+    };
+    if (0..=MAX_NUMERIC_DATE).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Error::Claim(why))
     }
 }
 
+/// `exp` and `iat` (whole seconds, rounded down as `datetime_to_epoch`
+/// rounds) of a token minted at `now_us` whose lifetime counts from
+/// `exp_from_us`. Fails, rather than saturating or wrapping, when `exp`
+/// would fall outside the NumericDates `numeric_date` accepts: the engine
+/// never mints a token it would then refuse.
+pub fn minted_dates(now_us: i64, exp_from_us: i64, lifetime_us: i64) -> Result<(i64, i64)> {
+    let in_range = |micros: i64| {
+        let seconds = micros.div_euclid(1_000_000);
+        if (0..=MAX_NUMERIC_DATE).contains(&seconds) {
+            Ok(seconds)
+        } else {
+            Err(Error::DateOutOfRange)
+        }
+    };
+    let exp_us = exp_from_us
+        .checked_add(lifetime_us)
+        .ok_or(Error::DateOutOfRange)?;
+    Ok((in_range(exp_us)?, in_range(now_us)?))
+}
+
 fn micros(seconds: i64) -> i128 {
+    // At most MAX_NUMERIC_DATE * 10^6, far inside i128.
     i128::from(seconds) * MICROS
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json_read::parse;
+    use crate::json::parse;
 
     const NOW: i64 = 1_700_000_000;
 
@@ -182,17 +218,57 @@ mod tests {
     }
 
     #[test]
-    fn numeric_dates_must_be_integers_in_range() {
+    fn fractional_numeric_dates_compare_as_pyjwt_int() {
+        // int(NOW + 0.9) == NOW: expired at NOW, as PyJWT decides.
+        assert_eq!(
+            check(&format!(r#"{{"exp":{NOW}.9}}"#), &rules(0)),
+            Err(Error::Expired)
+        );
+        assert_eq!(
+            check(&format!(r#"{{"exp":{}.5}}"#, NOW + 1), &rules(0)),
+            Ok(())
+        );
+        assert_eq!(
+            check(&format!(r#"{{"exp":{}e0}}"#, NOW + 300), &rules(0)),
+            Ok(())
+        );
+        assert!(check(&format!(r#"{{"iat":{NOW}.999}}"#), &rules(0)).is_ok());
+        assert!(check(&format!(r#"{{"nbf":{}.1}}"#, NOW + 1), &rules(0)).is_err());
+        assert_eq!(
+            numeric_date(&Value::Float(253_402_300_799.9), "x"),
+            Ok(MAX_NUMERIC_DATE)
+        );
+        assert!(numeric_date(&Value::Float(253_402_300_800.0), "x").is_err());
+        assert_eq!(numeric_date(&Value::Float(-0.5), "x"), Ok(0));
+    }
+
+    #[test]
+    fn minting_fails_rather_than_saturating() {
+        let now = NOW * 1_000_000;
+        assert_eq!(minted_dates(now, now, 300_000_000), Ok((NOW + 300, NOW)));
+        assert_eq!(minted_dates(now + 999_999, now, 0), Ok((NOW, NOW)));
+        let last = (MAX_NUMERIC_DATE + 1) * 1_000_000 - 1;
+        assert_eq!(minted_dates(now, last, 0), Ok((MAX_NUMERIC_DATE, NOW)));
+        assert_eq!(minted_dates(now, last, 1), Err(Error::DateOutOfRange));
+        assert_eq!(minted_dates(now, now, i64::MAX), Err(Error::DateOutOfRange));
+        assert_eq!(minted_dates(now, -1, 0), Err(Error::DateOutOfRange));
+    }
+
+    #[test]
+    fn numeric_dates_must_be_numbers_in_range() {
         for value in [
             r#""1700000000""#,
-            "1700000000.5",
             "true",
             "null",
             "-1",
             "1180591620717411303424",
             "253402300800",
+            "253402300800.0",
+            "1e300",
             "[1]",
             "NaN",
+            "Infinity",
+            "-Infinity",
         ] {
             for claim in ["exp", "iat", "nbf"] {
                 let doc = format!(r#"{{"{claim}":{value}}}"#);
