@@ -1,5 +1,5 @@
-//! The token classes' fast paths: minting a payload and deriving an access
-//! token from a refresh token, without Python-level loops.
+//! The token classes' native helpers: minting a payload and copying claims
+//! into an access token, without Python-level loops.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};

@@ -50,8 +50,11 @@ def upstream_python(tmp_path_factory):
     )
 
 
-def _run(python, *args):
-    env = _upstream_venv.django_env([REPO], "tests.settings")
+def _run(python, *args, source=()):
+    """``python *args`` from the repository, with tests.settings and only
+    ``source`` (our package's directory, or nothing for upstream's venv)
+    before its own site-packages."""
+    env = _upstream_venv.django_env([REPO, *source], "tests.settings")
     return subprocess.run(
         [str(python), *args],
         env=env,
@@ -63,15 +66,7 @@ def _run(python, *args):
 
 
 def _ours(*args):
-    env = _upstream_venv.django_env([REPO, REPO / "python"], "tests.settings")
-    return subprocess.run(
-        [sys.executable, *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return _run(sys.executable, *args, source=[REPO / "python"])
 
 
 @needs_network

@@ -65,10 +65,7 @@ def _module_value(name: str, index: int) -> Any:
     not freeze the setting, so it is ignored."""
     assigned = _namespace.get(name)
     if assigned is None or type(assigned) in (_FromSettings, _BytesFromSettings):
-        derived = _derived
-        if derived[0] is not api_settings.AUTH_HEADER_TYPES:
-            derived = _from_settings()
-        return derived[index]
+        return _from_settings()[index]
     return assigned
 
 

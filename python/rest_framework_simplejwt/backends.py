@@ -120,13 +120,8 @@ class TokenBackend:
         backend built from the settings, the settings as they are now)."""
         own = self.__dict__
         settings = own.get("_settings")
-        if settings is not None:
-            try:
-                seen = _read_cached_settings(settings.__dict__)
-            except (KeyError, AttributeError):
-                seen = None
-            if seen is None or seen != own["_settings_seen"]:
-                self._follow_settings()
+        if settings is not None and _setting_values(settings) != own["_settings_seen"]:
+            self._follow_settings()
         try:
             inputs = _read_engine_inputs(own)
         except KeyError:  # an attribute set on the class, not the instance
