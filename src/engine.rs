@@ -10,16 +10,17 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use simplejwt_engine::algorithms::Algorithm;
 use simplejwt_engine::claims::{self, ClaimRules, TokenRules};
 use simplejwt_engine::json::{self, ParseError, Value};
+use simplejwt_engine::keyring::{KeyMaterial, KeyRing};
 use simplejwt_engine::keys::{SigningKey, VerifyingKey};
 use simplejwt_engine::{base64url, jws, Error, Result};
 
 use crate::error::OrRaise;
 use crate::from_python;
-use crate::key::Key;
+use crate::key::{jwk_from_dict, Key};
 use crate::text::{key_material, token_bytes};
 use crate::to_python;
 
@@ -39,23 +40,70 @@ pub struct Engine {
     audiences: Option<Vec<String>>,
     issuers: Option<Vec<String>>,
     header_b64: String,
+    /// `SIGNING_KEY_ID`, written into minted tokens' headers.
+    key_id: Option<String>,
+    /// The other verifying keys (`VERIFYING_KEYS`, fallbacks) as given,
+    /// parsed on first use into `ring`; None when there are none.
+    ring_material: Option<RingMaterial>,
+    ring: Lazy<KeyRing>,
+}
+
+struct RingMaterial {
+    named: Vec<(String, KeyMaterial)>,
+    fallbacks: Vec<KeyMaterial>,
 }
 
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (algorithm, signing_key=None, verifying_key=None, audience=None, issuer=None))]
+    #[pyo3(signature = (
+        algorithm, signing_key=None, verifying_key=None, audience=None, issuer=None,
+        *, key_id=None, verifying_keys=None, fallback_keys=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         algorithm: &str,
         signing_key: Option<&Bound<'_, PyAny>>,
         verifying_key: Option<&Bound<'_, PyAny>>,
         audience: Option<&Bound<'_, PyAny>>,
         issuer: Option<&Bound<'_, PyAny>>,
+        key_id: Option<&Bound<'_, PyAny>>,
+        verifying_keys: Option<&Bound<'_, PyAny>>,
+        fallback_keys: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let algorithm = Algorithm::from_name(algorithm).or_raise()?;
         let audience = audience.filter(|value| !value.is_none());
         let issuer = issuer.filter(|value| !value.is_none());
+        let key_id = match key_id.filter(|value| !value.is_none()) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .extract::<String>()
+                    .map_err(|_| Error::Key("SIGNING_KEY_ID must be a string".to_owned()))
+                    .or_raise()?,
+            ),
+        };
+        let named = match verifying_keys.filter(|value| !value.is_none()) {
+            None => Vec::new(),
+            Some(keys) => named_materials(keys)?,
+        };
+        let fallbacks = match fallback_keys.filter(|value| !value.is_none()) {
+            None => Vec::new(),
+            Some(keys) => keys
+                .try_iter()?
+                .map(|key| material(&key?, "a fallback key"))
+                .collect::<PyResult<Vec<_>>>()?,
+        };
+        let header_b64 = match &key_id {
+            Some(kid) => base64url::encode(&jws::header_json_with_kid(algorithm, kid)),
+            None => jws::header_b64(algorithm),
+        };
+        let ring_material = (key_id.is_some() || !named.is_empty() || !fallbacks.is_empty())
+            .then_some(RingMaterial { named, fallbacks });
         Ok(Engine {
+            key_id,
+            ring_material,
+            ring: OnceLock::new(),
             algorithm,
             signing_material: key_material(signing_key)?,
             verifying_material: key_material(verifying_key)?.filter(|bytes| !bytes.is_empty()),
@@ -65,8 +113,20 @@ impl Engine {
             issuers: issuer.map(string_list).transpose()?,
             audience_value: audience.map(|value| value.clone().unbind()),
             issuer_value: issuer.map(|value| value.clone().unbind()),
-            header_b64: jws::header_b64(algorithm),
+            header_b64,
         })
+    }
+
+    /// `SIGNING_KEY_ID`, as minted tokens carry it.
+    #[getter]
+    fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// Parses the other verifying keys now (raises JWTError("key") naming
+    /// the first that cannot be), as verification would on first use.
+    fn check_keys(&self) -> PyResult<()> {
+        self.ring_ref().or_raise().map(|_| ())
     }
 
     #[getter]
@@ -174,16 +234,32 @@ impl Engine {
         if rules.is_some() {
             // Authenticate before reading the payload.
             compact.check_algorithm(self.algorithm).or_raise()?;
+            let ring = match (key, &self.ring_material) {
+                (None, Some(_)) => Some(self.ring_ref().or_raise()?),
+                _ => None,
+            };
             let key = match key {
                 Some(key) => key.verifying_for(self.algorithm),
                 None => self.verifying_key_ref(),
             }
             .or_raise()?;
             let (input, signature) = (compact.signing_input, compact.signature.as_slice());
-            let valid = if key.is_asymmetric() {
-                py.detach(|| key.verify(input, signature))
-            } else {
-                key.verify(input, signature)
+            let valid = match ring {
+                // The header is byte for byte the engine's own: it names the
+                // current key's id (or none, as the current key writes none).
+                Some(ring) => {
+                    let kid = match compact.alg {
+                        jws::AlgHeader::Own(_) => self.key_id.as_deref(),
+                        _ => compact.kid.as_deref(),
+                    };
+                    if key.is_asymmetric() {
+                        py.detach(|| ring.verify(&key, kid, input, signature))
+                    } else {
+                        ring.verify(&key, kid, input, signature)
+                    }
+                }
+                None if key.is_asymmetric() => py.detach(|| key.verify(input, signature)),
+                None => key.verify(input, signature),
             };
             if !valid {
                 return Err(Error::Signature).or_raise();
@@ -206,6 +282,18 @@ impl Engine {
                     ))
                 })?;
                 SigningKey::parse(self.algorithm, material).map(Arc::new)
+            })
+            .clone()
+    }
+
+    fn ring_ref(&self) -> Result<Arc<KeyRing>> {
+        self.ring
+            .get_or_init(|| {
+                let (named, fallbacks) = match &self.ring_material {
+                    Some(material) => (material.named.as_slice(), material.fallbacks.as_slice()),
+                    None => (&[][..], &[][..]),
+                };
+                KeyRing::parse(self.algorithm, self.key_id.clone(), named, fallbacks).map(Arc::new)
             })
             .clone()
     }
@@ -249,6 +337,41 @@ fn read_payload<'a>(
         }
     }
     Ok(payload)
+}
+
+/// `VERIFYING_KEYS`: a mapping of key id to key, in its order.
+fn named_materials(keys: &Bound<'_, PyAny>) -> PyResult<Vec<(String, KeyMaterial)>> {
+    let keys = keys
+        .cast::<PyDict>()
+        .map_err(|_| Error::Key("VERIFYING_KEYS must be a dict of key id to key".to_owned()))
+        .or_raise()?;
+    keys.iter()
+        .map(|(kid, key)| {
+            let kid = kid
+                .extract::<String>()
+                .map_err(|_| Error::Key("VERIFYING_KEYS' key ids must be strings".to_owned()))
+                .or_raise()?;
+            let key = material(&key, &format!("VERIFYING_KEYS['{kid}']"))?;
+            Ok((kid, key))
+        })
+        .collect()
+}
+
+/// A configured key: PEM text or an HMAC secret (str or bytes), or a JWK dict.
+fn material(key: &Bound<'_, PyAny>, name: &str) -> PyResult<KeyMaterial> {
+    if let Ok(jwk) = key.cast::<PyDict>() {
+        return Ok(KeyMaterial::Jwk(jwk_from_dict(jwk)?));
+    }
+    if key.cast::<PyString>().is_ok() || key.cast::<PyBytes>().is_ok() {
+        return Ok(KeyMaterial::Pem(
+            key_material(Some(key))?.unwrap_or_default(),
+        ));
+    }
+    Err(Error::Key(format!(
+        "{name} must be a str or bytes key, or a JWK dict, not {}",
+        key.get_type().name()?
+    )))
+    .or_raise()
 }
 
 /// A string, or any iterable of strings, as a list.

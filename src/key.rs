@@ -29,27 +29,7 @@ impl Key {
     #[staticmethod]
     fn from_jwk(jwk: &Bound<'_, PyDict>, algorithm: &str) -> PyResult<Key> {
         let algorithm = Algorithm::from_name(algorithm).or_raise()?;
-        let member = |name: &str| -> PyResult<Option<String>> {
-            match jwk.get_item(name)? {
-                Some(value) if !value.is_none() => value
-                    .extract::<String>()
-                    .map(Some)
-                    .map_err(|_| Error::Key(format!("the JWK's '{name}' is not a string")))
-                    .or_raise(),
-                _ => Ok(None),
-            }
-        };
-        let parsed = Jwk {
-            kty: member("kty")?,
-            alg: member("alg")?,
-            use_: member("use")?,
-            crv: member("crv")?,
-            n: member("n")?,
-            e: member("e")?,
-            x: member("x")?,
-            y: member("y")?,
-            k: member("k")?,
-        };
+        let parsed = jwk_from_dict(jwk)?;
         let verifying = parsed.verifying_key(algorithm).or_raise()?;
         Ok(Key::verifying(algorithm, Arc::new(verifying)))
     }
@@ -83,6 +63,31 @@ impl Key {
     }
 }
 
+/// The members of a JWK given as a dict (each a string when present).
+pub fn jwk_from_dict(jwk: &Bound<'_, PyDict>) -> PyResult<Jwk> {
+    let member = |name: &str| -> PyResult<Option<String>> {
+        match jwk.get_item(name)? {
+            Some(value) if !value.is_none() => value
+                .extract::<String>()
+                .map(Some)
+                .map_err(|_| Error::Key(format!("the JWK's '{name}' is not a string")))
+                .or_raise(),
+            _ => Ok(None),
+        }
+    };
+    Ok(Jwk {
+        kty: member("kty")?,
+        alg: member("alg")?,
+        use_: member("use")?,
+        crv: member("crv")?,
+        n: member("n")?,
+        e: member("e")?,
+        x: member("x")?,
+        y: member("y")?,
+        k: member("k")?,
+    })
+}
+
 impl Key {
     pub fn signing(algorithm: Algorithm, key: Arc<SigningKey>) -> Key {
         Key {
@@ -111,4 +116,23 @@ impl Key {
             (None, None) => Err(Error::Key("empty key".to_owned())),
         }
     }
+}
+
+/// The public JWK members (`kty`, `crv`, `n`/`e` or `x`/`y`) of a PEM key
+/// for `algorithm`. Raises JWTError("key") for HMAC secrets, which are never
+/// published, and for keys that do not fit the algorithm.
+#[pyfunction]
+pub fn public_jwk<'py>(
+    py: Python<'py>,
+    algorithm: &str,
+    material: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let algorithm = Algorithm::from_name(algorithm).or_raise()?;
+    let material = key_material(Some(material))?.unwrap_or_default();
+    let members = simplejwt_engine::jwk::public_jwk(algorithm, &material).or_raise()?;
+    let jwk = PyDict::new(py);
+    for (name, value) in members {
+        jwk.set_item(name, value)?;
+    }
+    Ok(jwk)
 }

@@ -85,6 +85,24 @@ pub fn spki_kind(der: &[u8]) -> KeyKind {
         .map_or(KeyKind::Unknown, |info| algorithm_kind(&info.algorithm))
 }
 
+/// The public key bits of a SubjectPublicKeyInfo (an EC point, Ed25519's
+/// 32 bytes, an RSAPublicKey's DER).
+pub fn spki_public_bits(der: &[u8]) -> Option<&[u8]> {
+    spki::SubjectPublicKeyInfoRef::from_der(der)
+        .ok()?
+        .subject_public_key
+        .as_bytes()
+}
+
+/// n and e of an RSAPublicKey (RFC 8017) DER, big-endian without leading zeros.
+pub fn rsa_public_numbers(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let key = pkcs1::RsaPublicKey::from_der(der).ok()?;
+    Some((
+        key.modulus.as_bytes().to_vec(),
+        key.public_exponent.as_bytes().to_vec(),
+    ))
+}
+
 /// The curve of a SEC 1 ECPrivateKey; None when it cannot be read or names
 /// no curve.
 pub fn sec1_curve(der: &[u8]) -> Option<KeyKind> {

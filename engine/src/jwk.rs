@@ -4,7 +4,31 @@ use crate::algorithms::{Algorithm, Family};
 use crate::base64url;
 use crate::der::rsa_public_key_der;
 use crate::error::{Error, Result};
-use crate::keys::{check_rsa_bits, VerifyingKey};
+use crate::keys::{check_rsa_bits, public_numbers, PublicNumbers, VerifyingKey};
+
+/// The public JWK members (RFC 7517/7518) of `material`, a PEM key for
+/// `alg`: `kty` then `crv`, `n`/`e` or `x`/`y`. Never a secret: HMAC keys
+/// and private members are refused or left out.
+pub fn public_jwk(alg: Algorithm, material: &[u8]) -> Result<Vec<(&'static str, String)>> {
+    Ok(match public_numbers(alg, material)? {
+        PublicNumbers::Rsa { n, e } => vec![
+            ("kty", "RSA".to_owned()),
+            ("n", base64url::encode(&n)),
+            ("e", base64url::encode(&e)),
+        ],
+        PublicNumbers::Ec { curve, x, y } => vec![
+            ("kty", "EC".to_owned()),
+            ("crv", curve.name().to_owned()),
+            ("x", base64url::encode(&x)),
+            ("y", base64url::encode(&y)),
+        ],
+        PublicNumbers::Ed25519(x) => vec![
+            ("kty", "OKP".to_owned()),
+            ("crv", "Ed25519".to_owned()),
+            ("x", base64url::encode(&x)),
+        ],
+    })
+}
 
 /// The members of a JWK that matter for verification, as text.
 #[derive(Debug, Default, Clone)]
@@ -134,6 +158,50 @@ mod tests {
             *slot = Some((*value).to_owned());
         }
         jwk
+    }
+
+    fn from_members(members: &[(&'static str, String)]) -> Jwk {
+        let pairs: Vec<(&str, &str)> = members.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        jwk(&pairs)
+    }
+
+    #[test]
+    fn exported_public_jwks_verify_the_private_keys_signatures() {
+        for (alg, private, public) in [
+            (Algorithm::RS256, RSA_PKCS1_PRIVATE, RSA_SPKI_PUBLIC),
+            (Algorithm::PS384, RSA_PKCS8_PRIVATE, RSA_PKCS1_PUBLIC),
+            (Algorithm::ES256, P256_SEC1_PRIVATE, P256_PUBLIC),
+            (Algorithm::ES384, P384_SEC1_PRIVATE, P384_PUBLIC),
+            (Algorithm::ES512, P521_SEC1_PRIVATE, P521_PUBLIC),
+            (Algorithm::ES256K, SECP256K1_SEC1_PRIVATE, SECP256K1_PUBLIC),
+            (Algorithm::EdDSA, ED25519_PRIVATE, ED25519_PUBLIC),
+        ] {
+            let from_private = public_jwk(alg, private.as_bytes()).unwrap();
+            let from_public = public_jwk(alg, public.as_bytes()).unwrap();
+            assert_eq!(from_private, from_public, "{alg:?}");
+            assert!(from_private.iter().all(|(name, _)| *name != "d"));
+            let key = from_members(&from_private).verifying_key(alg).unwrap();
+            let signature = SigningKey::parse(alg, private.as_bytes())
+                .unwrap()
+                .sign(alg, b"m")
+                .unwrap();
+            assert!(key.verify(b"m", &signature), "{alg:?}");
+        }
+        assert_eq!(
+            public_jwk(Algorithm::RS256, RSA_SPKI_PUBLIC.as_bytes()).unwrap()[2],
+            ("e", "AQAB".to_owned())
+        );
+    }
+
+    #[test]
+    fn secrets_and_bad_keys_are_not_exported() {
+        assert_eq!(
+            public_jwk(Algorithm::HS256, b"secret").unwrap_err().kind(),
+            "key"
+        );
+        assert!(public_jwk(Algorithm::ES256, RSA_SPKI_PUBLIC.as_bytes()).is_err());
+        assert!(public_jwk(Algorithm::RS256, RSA_1024_PUBLIC.as_bytes()).is_err());
+        assert!(public_jwk(Algorithm::EdDSA, b"junk").is_err());
     }
 
     #[test]

@@ -139,6 +139,18 @@ pub fn header_b64(alg: Algorithm) -> String {
     base64url::encode(format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.name()).as_bytes())
 }
 
+/// The header PyJWT writes given `headers={"kid": kid}`: keys sorted
+/// (`alg`, `kid`, `typ`), the id escaped as `json.dumps` escapes it.
+pub fn header_json_with_kid(alg: Algorithm, kid: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(40 + kid.len());
+    out.extend_from_slice(br#"{"alg":""#);
+    out.extend_from_slice(alg.name().as_bytes());
+    out.extend_from_slice(br#"","kid":"#);
+    json::write::write_str(kid, &mut out);
+    out.extend_from_slice(br#","typ":"JWT"}"#);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +168,15 @@ mod tests {
         assert_eq!(
             header_b64(Algorithm::HS256),
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        );
+    }
+
+    #[test]
+    fn kid_header_matches_pyjwt() {
+        // jwt.encode(..., headers={"kid": "k1\u00e9\""}) writes this header.
+        assert_eq!(
+            header_json_with_kid(Algorithm::RS256, "k1\u{e9}\""),
+            br#"{"alg":"RS256","kid":"k1\u00e9\"","typ":"JWT"}"#
         );
     }
 

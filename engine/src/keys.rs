@@ -151,6 +151,83 @@ impl VerifyingKey {
     }
 }
 
+/// The public numbers of an asymmetric key, to publish it as a JWK.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PublicNumbers {
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    Ec {
+        curve: Curve,
+        x: Vec<u8>,
+        y: Vec<u8>,
+    },
+    Ed25519(Vec<u8>),
+}
+
+/// The public numbers of `material` (a PEM private or public key) for
+/// `alg`. HMAC secrets have none: they are never published.
+pub fn public_numbers(alg: Algorithm, material: &[u8]) -> Result<PublicNumbers> {
+    if alg.is_symmetric() {
+        return Err(Error::Key(format!(
+            "{} keys are secrets and have no public form",
+            alg.name()
+        )));
+    }
+    // Every check a verifying key gets (kind, curve, RSA size).
+    VerifyingKey::parse(alg, material)?;
+    let pem = parse_pem(alg, material)?;
+    let unreadable = || Error::Key(format!("the {} public key cannot be read", alg.name()));
+    if is_public_label(&pem.label) {
+        let bits = if pem.label == "RSA PUBLIC KEY" {
+            pem.der.as_slice()
+        } else {
+            der::spki_public_bits(&pem.der).ok_or_else(unreadable)?
+        };
+        return match alg.family() {
+            Family::Rsa | Family::RsaPss => {
+                let (n, e) = der::rsa_public_numbers(bits).ok_or_else(unreadable)?;
+                Ok(PublicNumbers::Rsa { n, e })
+            }
+            Family::Ec(curve) => ec_numbers(curve, bits),
+            Family::Ed25519 => Ok(PublicNumbers::Ed25519(bits.to_vec())),
+            Family::Hmac => Err(unreadable()),
+        };
+    }
+    match (private_key(alg, &pem)?, alg.family()) {
+        (SigningKey::Rsa(pair), _) => {
+            let public = pair.public_key();
+            Ok(PublicNumbers::Rsa {
+                n: public.modulus().big_endian_without_leading_zero().to_vec(),
+                e: public.exponent().big_endian_without_leading_zero().to_vec(),
+            })
+        }
+        (SigningKey::Ec(pair), Family::Ec(curve)) => ec_numbers(curve, pair.public_key().as_ref()),
+        (SigningKey::Ed25519(pair), _) => {
+            Ok(PublicNumbers::Ed25519(pair.public_key().as_ref().to_vec()))
+        }
+        _ => Err(unreadable()),
+    }
+}
+
+fn ec_numbers(curve: Curve, point: &[u8]) -> Result<PublicNumbers> {
+    let size = curve.coordinate_len();
+    match point.split_first() {
+        Some((0x04, rest)) if rest.len() == 2 * size => {
+            let (x, y) = rest.split_at(size);
+            Ok(PublicNumbers::Ec {
+                curve,
+                x: x.to_vec(),
+                y: y.to_vec(),
+            })
+        }
+        _ => Err(Error::Key(
+            "the EC public key is not an uncompressed point".to_owned(),
+        )),
+    }
+}
+
 fn hmac_key(alg: Algorithm, secret: &[u8]) -> Result<Box<hmac::Key>> {
     if secret.is_empty() {
         return Err(Error::Key(format!(

@@ -54,6 +54,7 @@ pub mod json;
 pub mod jti;
 pub mod jwk;
 pub mod jws;
+pub mod keyring;
 pub mod keys;
 pub mod pem;
 pub mod rng;

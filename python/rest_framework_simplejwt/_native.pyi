@@ -49,9 +49,23 @@ class Engine:
         verifying_key: str | bytes | None = None,
         audience: str | Iterable[str] | None = None,
         issuer: str | Iterable[str] | None = None,
-    ) -> None: ...
+        *,
+        key_id: str | None = None,
+        verifying_keys: dict[str, str | bytes | dict[str, Any]] | None = None,
+        fallback_keys: Iterable[str | bytes | dict[str, Any]] | None = None,
+    ) -> None:
+        """``key_id`` goes into minted tokens' headers (``kid``);
+        ``verifying_keys`` (key id to key) and ``fallback_keys`` (earlier
+        versions of the current key) verify besides the current key, chosen
+        by the token's ``kid`` (see engine/src/keyring.rs)."""
     @property
     def algorithm(self) -> str: ...
+    @property
+    def key_id(self) -> str | None:
+        """The ``kid`` minted tokens carry."""
+    def check_keys(self) -> None:
+        """Parses the other verifying keys now; raises ``JWTError("key")``
+        naming the first one that cannot be parsed."""
     def encode(self, payload: dict[str, Any]) -> str:
         """Signs the payload with ``aud`` / ``iss`` added as configured.
 
@@ -112,6 +126,10 @@ class SettingAttribute:
 
 def unverified_header(token: str | bytes) -> dict[str, str]:
     """``alg`` and ``kid`` of a token's header, without verifying anything."""
+
+def public_jwk(algorithm: str, material: str | bytes) -> dict[str, str]:
+    """The public JWK members (``kty``, ``crv``, ``n``/``e`` or ``x``/``y``)
+    of a PEM key; raises ``JWTError("key")`` for HMAC secrets and unfit keys."""
 
 def mint(
     type_claim: Any, token_type: Any, lifetime_us: int, jti_claim: Any, now_us: int

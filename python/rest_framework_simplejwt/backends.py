@@ -41,10 +41,24 @@ SETTING_NAMES = (
     "JWK_URL",
     "LEEWAY",
     "JSON_ENCODER",
+    # Key rotation: TokenBackend's keyword-only arguments.
+    "SIGNING_KEY_ID",
+    "VERIFYING_KEYS",
+    "SIGNING_KEY_FALLBACKS",
 )
+_POSITIONAL_SETTINGS = 8
 _read_cached_settings = itemgetter(*SETTING_NAMES)
 # What the native engine is built from.
-_ENGINE_INPUTS = ("algorithm", "signing_key", "verifying_key", "audience", "issuer")
+_ENGINE_INPUTS = (
+    "algorithm",
+    "signing_key",
+    "verifying_key",
+    "audience",
+    "issuer",
+    "signing_key_id",
+    "verifying_keys",
+    "signing_key_fallbacks",
+)
 _read_engine_inputs = itemgetter(*_ENGINE_INPUTS)
 _reconfigure_lock = threading.Lock()
 
@@ -60,6 +74,11 @@ class TokenBackend:
     # Set by from_settings(): the settings object this backend follows.
     _settings: Any = None
     _settings_seen: tuple = ()
+    # Key rotation, for backends made before these existed (pickles,
+    # subclasses whose __init__ does not call this one's).
+    signing_key_id: str | None = None
+    verifying_keys: dict[str, Any] | None = None
+    signing_key_fallbacks: Iterable[Any] | None = None
 
     def __init__(
         self,
@@ -71,6 +90,10 @@ class TokenBackend:
         jwk_url: str | None = None,
         leeway: float | int | timedelta | None = None,
         json_encoder: type[json.JSONEncoder] | None = None,
+        *,
+        signing_key_id: str | None = None,
+        verifying_keys: dict[str, Any] | None = None,
+        signing_key_fallbacks: Iterable[Any] | None = None,
     ) -> None:
         self._validate_algorithm(algorithm)
 
@@ -82,13 +105,23 @@ class TokenBackend:
         self.jwks_client = PyJWKClient(jwk_url) if jwk_url else None
         self.leeway = leeway
         self.json_encoder = json_encoder
+        # Key rotation (none set: tokens and behaviour as upstream's).
+        self.signing_key_id = signing_key_id
+        self.verifying_keys = verifying_keys
+        self.signing_key_fallbacks = signing_key_fallbacks
 
     @classmethod
     def from_settings(cls, settings: Any) -> "TokenBackend":
         """A backend built from ``settings`` that takes their new values
         whenever they change (``override_settings``), checked at each call."""
         seen = _setting_values(settings)
-        backend = cls(*seen)
+        kid, keys, fallbacks = seen[_POSITIONAL_SETTINGS:]
+        backend = cls(
+            *seen[:_POSITIONAL_SETTINGS],
+            signing_key_id=kid,
+            verifying_keys=keys,
+            signing_key_fallbacks=fallbacks,
+        )
         backend._settings = settings
         backend._settings_seen = seen
         return backend
@@ -100,7 +133,19 @@ class TokenBackend:
         seen = _setting_values(settings)
         if seen == self._settings_seen:
             return
-        algorithm, signing, verifying, audience, issuer, url, leeway, encoder = seen
+        (
+            algorithm,
+            signing,
+            verifying,
+            audience,
+            issuer,
+            url,
+            leeway,
+            encoder,
+            kid,
+            keys,
+            fallbacks,
+        ) = seen
         self._validate_algorithm(algorithm)
         with _reconfigure_lock:
             self.algorithm = algorithm
@@ -112,6 +157,9 @@ class TokenBackend:
                 self.jwks_client = PyJWKClient(url) if url else None
             self.leeway = leeway
             self.json_encoder = encoder
+            self.signing_key_id = kid
+            self.verifying_keys = keys
+            self.signing_key_fallbacks = fallbacks
             self._settings_seen = seen
 
     @property
@@ -136,8 +184,13 @@ class TokenBackend:
                 _key_material(inputs[2]),
                 inputs[3],
                 inputs[4],
+                key_id=inputs[5],
+                verifying_keys=_named_keys(inputs[6]),
+                fallback_keys=_fallback_keys(inputs[7]),
             )
         except _native.JWTError as e:
+            if e.args[0] == "key":
+                raise ImproperlyConfigured(f"SIMPLE_JWT key settings: {e.args[1]}") from e
             raise TokenBackendError(
                 format_lazy(_("Unrecognized algorithm type '{}'"), self.algorithm)
             ) from e
@@ -237,7 +290,9 @@ class TokenBackend:
             # subclasses of the JSON types), or a custom encoder: written by
             # Python's json module exactly as PyJWT writes them.
             header, body = self._json_segments(payload)
-            if header == f'{{"alg":"{self.algorithm}","typ":"JWT"}}':
+            if header == f'{{"alg":"{self.algorithm}","typ":"JWT"}}' and (
+                self.signing_key_id is None
+            ):
                 return engine.sign(body.encode())
             return engine.sign(body.encode(), header.encode())
         except _native.JWTError as e:
@@ -260,6 +315,8 @@ class TokenBackend:
         if "iss" in jwt_payload and not isinstance(jwt_payload["iss"], str):
             raise TypeError("Issuer (iss) must be a string.")
         header = {"typ": "JWT", "alg": self.algorithm}
+        if self.signing_key_id is not None:
+            header["kid"] = self.signing_key_id
         encoder = self.json_encoder
         return (
             json.dumps(header, separators=(",", ":"), cls=encoder, sort_keys=True),
@@ -354,6 +411,31 @@ def _key_material(key: Any) -> str | bytes | None:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
     raise TypeError(f"unsupported key type {type(key).__name__}")
+
+
+def _named_keys(keys: Any) -> dict[str, Any] | None:
+    """``VERIFYING_KEYS`` for the engine: JWK dicts as they are, other keys
+    as text (cryptography key objects exported to PEM)."""
+    if not keys:
+        return None
+    if not isinstance(keys, dict):
+        raise ImproperlyConfigured(
+            "SIMPLE_JWT['VERIFYING_KEYS'] must be a dict of key id to key"
+        )
+    return {
+        kid: key if isinstance(key, dict) else _key_material(key)
+        for kid, key in keys.items()
+    }
+
+
+def _fallback_keys(keys: Any) -> list[Any] | None:
+    if not keys:
+        return None
+    if isinstance(keys, (str, bytes)):
+        raise ImproperlyConfigured(
+            "SIMPLE_JWT['SIGNING_KEY_FALLBACKS'] must be a list of keys, not one key"
+        )
+    return [key if isinstance(key, dict) else _key_material(key) for key in keys]
 
 
 def _configured_key(getter: Any) -> "_native.Key":

@@ -9,6 +9,7 @@ for key parsing.
 from typing import Any
 
 from django.core.checks import Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from . import _native
 from .exceptions import TokenBackendError
@@ -26,6 +27,15 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
         from .state import token_backend as backend
 
         engine = backend._engine
+    except ImproperlyConfigured as e:
+        return [
+            Error(
+                str(e),
+                hint="Check SIMPLE_JWT['SIGNING_KEY_ID'], ['VERIFYING_KEYS'] and "
+                "['SIGNING_KEY_FALLBACKS'] (README: Key rotation).",
+                id="simplejwt.E004",
+            )
+        ]
     except TokenBackendError as e:
         return [
             Error(
@@ -37,7 +47,7 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
             )
         ]
 
-    problems: list = []
+    problems: list = _check_rotation_keys(backend, engine)
     symmetric = backend.algorithm.startswith("HS")
     if symmetric or backend.jwks_client is None:
         try:
@@ -75,6 +85,43 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list:
                         id="simplejwt.E003",
                     )
                 )
+    return problems
+
+
+# engine/src/keyring.rs: MAX_KEY_TRIES, the signature checks a token
+# without kid may cost (the current key's included).
+_MAX_KEY_TRIES = 8
+
+
+def _check_rotation_keys(backend: Any, engine: Any) -> list:
+    """VERIFYING_KEYS and the fallbacks, parsed now rather than on the
+    first token that needs them."""
+    problems: list = []
+    try:
+        engine.check_keys()
+    except _native.JWTError as e:
+        problems.append(
+            Error(
+                f"A verifying key cannot be used: {e.args[1]}",
+                hint="Each SIMPLE_JWT['VERIFYING_KEYS'] value is a key for "
+                f"{backend.algorithm}: an HMAC secret, PEM text or a JWK dict.",
+                id="simplejwt.E004",
+            )
+        )
+        return problems
+    others = len(backend.verifying_keys or ()) + len(
+        backend.signing_key_fallbacks or ()
+    )
+    if others >= _MAX_KEY_TRIES:
+        problems.append(
+            Warning(
+                f"{others} keys besides the current one: a token without "
+                f"'kid' is tried against {_MAX_KEY_TRIES} keys at most.",
+                hint="Set SIGNING_KEY_ID so that tokens name their key, and "
+                "retire keys older than the longest token lifetime.",
+                id="simplejwt.W003",
+            )
+        )
     return problems
 
 

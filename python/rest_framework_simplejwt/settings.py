@@ -2,8 +2,8 @@
 
 As upstream, ``api_settings`` is DRF's settings object over ``SIMPLE_JWT``.
 Unlike upstream 5.5.1, whose ``reload_api_settings`` rebinds a name that the
-other modules had already imported, ``override_settings`` (of ``SIMPLE_JWT``
-or ``SECRET_KEY``) reloads this one object in place, so every module sees the
+other modules had already imported, ``override_settings`` (of ``SIMPLE_JWT``,
+``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS``) reloads this one object in place, so every module sees the
 new values. Reads and reloads are serialized: DRF's own ``reload()`` can race
 with a read in another thread, which then caches the old value for good.
 """
@@ -58,6 +58,12 @@ DEFAULTS = {
     "CHECK_REVOKE_TOKEN": False,
     "REVOKE_TOKEN_CLAIM": "hash_password",
     "CHECK_USER_IS_ACTIVE": True,
+    # Key rotation (issue 12): key ids, several verifying keys, fallbacks.
+    "SIGNING_KEY_ID": None,
+    "VERIFYING_KEYS": {},
+    # None: Django's SECRET_KEY_FALLBACKS while ALGORITHM is HS* and
+    # SIGNING_KEY is left to its default (SECRET_KEY), else no fallbacks.
+    "SIGNING_KEY_FALLBACKS": None,
 }
 
 IMPORT_STRINGS = (
@@ -132,7 +138,24 @@ class APISettings(_APISettings):
                 self._cached_attrs.add(attr)
                 setattr(self, attr, value)
                 return value
+            if attr == "SIGNING_KEY_FALLBACKS":
+                value = self._signing_key_fallbacks()
+                self._cached_attrs.add(attr)
+                setattr(self, attr, value)
+                return value
             return super().__getattr__(attr)
+
+    def _signing_key_fallbacks(self) -> tuple:
+        """Earlier signing keys still accepted for verification: as set, or
+        Django's ``SECRET_KEY_FALLBACKS`` when the signing key is Django's
+        ``SECRET_KEY`` (HMAC, SIGNING_KEY left to its default)."""
+        user = self.user_settings
+        if user.get("SIGNING_KEY_FALLBACKS") is not None:
+            return tuple(user["SIGNING_KEY_FALLBACKS"])
+        algorithm = user.get("ALGORITHM", self.defaults["ALGORITHM"])
+        if "SIGNING_KEY" in user or not str(algorithm).startswith("HS"):
+            return ()
+        return tuple(getattr(settings, "SECRET_KEY_FALLBACKS", None) or ())
 
     def reload(self) -> None:
         with self._lock:
@@ -143,7 +166,7 @@ api_settings = APISettings(USER_SETTINGS, DEFAULTS, IMPORT_STRINGS)
 
 
 def reload_api_settings(*args: Any, **kwargs: Any) -> None:
-    if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY"):
+    if kwargs["setting"] in ("SIMPLE_JWT", "SECRET_KEY", "SECRET_KEY_FALLBACKS"):
         api_settings.reload()
 
 
