@@ -422,10 +422,7 @@ def _named_keys(keys: Any) -> dict[str, Any] | None:
         raise ImproperlyConfigured(
             "SIMPLE_JWT['VERIFYING_KEYS'] must be a dict of key id to key"
         )
-    return {
-        kid: key if isinstance(key, dict) else _key_material(key)
-        for kid, key in keys.items()
-    }
+    return {kid: _rotation_key(key) for kid, key in keys.items()}
 
 
 def _fallback_keys(keys: Any) -> list[Any] | None:
@@ -435,7 +432,15 @@ def _fallback_keys(keys: Any) -> list[Any] | None:
         raise ImproperlyConfigured(
             "SIMPLE_JWT['SIGNING_KEY_FALLBACKS'] must be a list of keys, not one key"
         )
-    return [key if isinstance(key, dict) else _key_material(key) for key in keys]
+    return [_rotation_key(key) for key in keys]
+
+
+def _rotation_key(key: Any) -> Any:
+    # cryptography key objects as PEM; anything else the engine reads or
+    # refuses, naming the setting.
+    if hasattr(key, "private_bytes") or hasattr(key, "public_bytes"):
+        return _key_material(key)
+    return key
 
 
 def _configured_key(getter: Any) -> "_native.Key":
