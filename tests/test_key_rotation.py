@@ -266,9 +266,11 @@ def test_verifying_keys_through_the_token_classes_and_settings():
     with override_settings(SIMPLE_JWT=settings):
         assert RefreshToken(str(old))["jti"] == old["jti"]
         assert AccessToken(old_access)["token_type"] == "access"
-    with override_settings(SIMPLE_JWT=simple_jwt("HS256", SIGNING_KEY_ID="b")):
-        with pytest.raises(TokenError):
-            AccessToken(old_access)
+    with (
+        override_settings(SIMPLE_JWT=simple_jwt("HS256", SIGNING_KEY_ID="b")),
+        pytest.raises(TokenError),
+    ):
+        AccessToken(old_access)
 
 
 # -- SECRET_KEY_FALLBACKS / SIGNING_KEY_FALLBACKS ---------------------------------
@@ -289,18 +291,19 @@ def test_secret_key_fallbacks_keep_users_logged_in_across_a_secret_key_rotation(
             assert AccessToken(token)["token_type"] == "access"
             fresh = str(AccessToken())
             assert jwt.decode(fresh, NEW_SECRET, algorithms=["HS256"])
-        with override_settings(SECRET_KEY_FALLBACKS=[]):
-            with pytest.raises(TokenError):
-                AccessToken(token)
+        with override_settings(SECRET_KEY_FALLBACKS=[]), pytest.raises(TokenError):
+            AccessToken(token)
 
 
 def test_secret_key_fallbacks_only_stand_in_for_the_default_signing_key():
     token = hs256(OLD_SECRET)
     with override_settings(SECRET_KEY=NEW_SECRET, SECRET_KEY_FALLBACKS=[OLD_SECRET]):
         # An explicit SIGNING_KEY is not Django's SECRET_KEY: no fallbacks.
-        with override_settings(SIMPLE_JWT={"SIGNING_KEY": NEW_SECRET}):
-            with pytest.raises(TokenBackendError):
-                state.token_backend.decode(token)
+        with (
+            override_settings(SIMPLE_JWT={"SIGNING_KEY": NEW_SECRET}),
+            pytest.raises(TokenBackendError),
+        ):
+            state.token_backend.decode(token)
         with override_settings(SIMPLE_JWT={}):
             assert state.token_backend.decode(token)["jti"] == "j1"
         # Unless set for it.

@@ -190,7 +190,9 @@ class TokenBackend:
             )
         except _native.JWTError as e:
             if e.args[0] == "key":
-                raise ImproperlyConfigured(f"SIMPLE_JWT key settings: {e.args[1]}") from e
+                raise ImproperlyConfigured(
+                    f"SIMPLE_JWT key settings: {e.args[1]}"
+                ) from e
             raise TokenBackendError(
                 format_lazy(_("Unrecognized algorithm type '{}'"), self.algorithm)
             ) from e
