@@ -136,3 +136,12 @@ pub fn public_jwk<'py>(
     }
     Ok(jwk)
 }
+
+/// A new private key for `algorithm` as PKCS#8 PEM (RSA: 2048 bits).
+/// Raises JWTError("key") for HMAC algorithms, whose keys are secrets.
+#[pyfunction]
+pub fn generate_private_key(py: Python<'_>, algorithm: &str) -> PyResult<String> {
+    let algorithm = Algorithm::from_name(algorithm).or_raise()?;
+    py.detach(|| simplejwt_engine::keys::generate_private_pem(algorithm))
+        .or_raise()
+}

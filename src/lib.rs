@@ -53,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<key::Key>()?;
     m.add_function(wrap_pyfunction!(header::unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(key::public_jwk, m)?)?;
+    m.add_function(wrap_pyfunction!(key::generate_private_key, m)?)?;
     m.add_class::<native_path::NativePath>()?;
     m.add_class::<native_path::SettingAttribute>()?;
     m.add_function(wrap_pyfunction!(token::mint, m)?)?;

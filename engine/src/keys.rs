@@ -211,6 +211,42 @@ pub fn public_numbers(alg: Algorithm, material: &[u8]) -> Result<PublicNumbers> 
     }
 }
 
+/// A new private key for `alg`, as PKCS#8 PEM text (RSA keys of 2048
+/// bits). HMAC secrets are not keys of this kind: the caller makes those.
+pub fn generate_private_pem(alg: Algorithm) -> Result<String> {
+    use aws_lc_rs::encoding::AsDer;
+    let failed = || Error::Crypto("key generation failed");
+    let der: Vec<u8> = match alg.family() {
+        Family::Rsa | Family::RsaPss => {
+            let pair =
+                RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).map_err(|_| failed())?;
+            let der = pair.as_der().map_err(|_| failed())?;
+            der.as_ref().to_vec()
+        }
+        Family::Ec(curve) => EcdsaKeyPair::generate(ecdsa_signing(curve))
+            .and_then(|pair| pair.to_pkcs8v1())
+            .map_err(|_| failed())?
+            .as_ref()
+            .to_vec(),
+        Family::Ed25519 => Ed25519KeyPair::generate()
+            .and_then(|pair| pair.to_pkcs8v1())
+            .map_err(|_| failed())?
+            .as_ref()
+            .to_vec(),
+        Family::Hmac => {
+            return Err(Error::Key(format!(
+                "{} takes a random secret, not a key pair",
+                alg.name()
+            )))
+        }
+    };
+    let block = ::pem::Pem::new("PRIVATE KEY", der);
+    Ok(::pem::encode_config(
+        &block,
+        ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF),
+    ))
+}
+
 fn ec_numbers(curve: Curve, point: &[u8]) -> Result<PublicNumbers> {
     let size = curve.coordinate_len();
     match point.split_first() {
@@ -458,6 +494,23 @@ pub(crate) mod test_keys {
 mod tests {
     use super::test_keys::*;
     use super::*;
+
+    #[test]
+    fn generated_keys_sign_and_verify() {
+        for alg in &crate::algorithms::ALL {
+            if alg.is_symmetric() {
+                assert!(generate_private_pem(*alg).is_err());
+                continue;
+            }
+            let pem = generate_private_pem(*alg).unwrap();
+            assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{alg:?}");
+            let signer = SigningKey::parse(*alg, pem.as_bytes()).unwrap();
+            let verifier = VerifyingKey::parse(*alg, pem.as_bytes()).unwrap();
+            let signature = signer.sign(*alg, b"m").unwrap();
+            assert!(verifier.verify(b"m", &signature), "{alg:?}");
+            assert_ne!(pem, generate_private_pem(*alg).unwrap());
+        }
+    }
 
     fn sign_then_verify(alg: Algorithm, private: &str, public: &str) {
         let signer = SigningKey::parse(alg, private.as_bytes()).unwrap();

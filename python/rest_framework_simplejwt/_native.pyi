@@ -131,6 +131,10 @@ def public_jwk(algorithm: str, material: str | bytes) -> dict[str, str]:
     """The public JWK members (``kty``, ``crv``, ``n``/``e`` or ``x``/``y``)
     of a PEM key; raises ``JWTError("key")`` for HMAC secrets and unfit keys."""
 
+def generate_private_key(algorithm: str) -> str:
+    """A new private key for ``algorithm`` as PKCS#8 PEM (RSA: 2048 bits);
+    raises ``JWTError("key")`` for HMAC algorithms."""
+
 def mint(
     type_claim: Any, token_type: Any, lifetime_us: int, jti_claim: Any, now_us: int
 ) -> dict[Any, Any]:

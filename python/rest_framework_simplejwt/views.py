@@ -13,6 +13,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from . import authentication
 from .exceptions import InvalidToken, TokenError
@@ -143,6 +144,31 @@ class TokenBlacklistView(TokenViewBase):
 
 
 token_blacklist = TokenBlacklistView.as_view()
+
+
+class JWKSView(APIView):
+    """
+    The public keys tokens are verified with, as a JSON Web Key Set:
+    ``{"keys": [...]}`` (see ``keyset.public_jwks``). Never a secret; with
+    an HS* algorithm the set is empty. Served as ``.well-known/jwks.json``
+    for services that verify tokens through ``JWK_URL`` (or PyJWT's
+    ``PyJWKClient``).
+    """
+
+    permission_classes = ()
+    authentication_classes = ()
+    #: Seconds clients and caches may keep the set (``Cache-Control``).
+    cache_seconds = 300
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from .keyset import public_jwks
+
+        response = Response(public_jwks())
+        response["Cache-Control"] = f"public, max-age={int(self.cache_seconds)}"
+        return response
+
+
+jwks = JWKSView.as_view()
 
 
 def __getattr__(name: str) -> Any:
