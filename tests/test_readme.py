@@ -180,7 +180,7 @@ from django.core.management import call_command
 call_command("check", fail_level="WARNING")
 jwt = settings.SIMPLE_JWT
 print("algorithm", jwt["ALGORITHM"])
-if jwt.get("SIGNING_KEY"):
+if jwt.get("SIGNING_KEY", settings.SECRET_KEY):  # the default signs too
     from rest_framework_simplejwt.tokens import AccessToken
 
     token = AccessToken()
