@@ -6,7 +6,8 @@
 
 ``make demo`` / ``make demo CHECK=1`` call this with the project's virtualenv.
 Steps: refuse early if the port is taken, ``migrate``, ``ensure_demo_user``,
-``runserver --noreload``, wait until it answers, run walkthrough.py. The
+``runserver --noreload``, wait until it answers, run walkthrough.py, then
+rotation.py (an auth and an API service on the next two ports). The
 database is example/db.sqlite3 unless EXAMPLE_DB names another file.
 """
 
@@ -25,6 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import rotation
 import walkthrough
 
 EXAMPLE = Path(__file__).resolve().parent
@@ -180,6 +182,9 @@ def main() -> int:
         print(f"Server ready at {server.url}", flush=True)
 
         status = walkthrough.main(["--base-url", server.url])
+        if status == 0:
+            # Two more services on the next ports: a key rotation.
+            status = rotation.main(["--port", str(args.port + 1)])
         if args.check:
             if status != 0:
                 print("\nServer log:\n" + server.log(), end="", file=sys.stderr)

@@ -128,3 +128,29 @@ SIMPLE_JWT = {
     "SLIDING_TOKEN_OBTAIN_SERIALIZER": "rest_framework_simplejwt.serializers.TokenObtainSlidingSerializer",
     "SLIDING_TOKEN_REFRESH_SERIALIZER": "rest_framework_simplejwt.serializers.TokenRefreshSlidingSerializer",
 }
+
+# The two-service key rotation of example/rotation.py (run by `make demo`):
+# EXAMPLE_SERVICE=auth issues tokens with the ES256 key in the file
+# EXAMPLE_SIGNING_KEY_FILE, named EXAMPLE_SIGNING_KEY_ID, and publishes its
+# JWKS (with EXAMPLE_VERIFYING_KEYS, a JSON object of key id to public JWK);
+# EXAMPLE_SERVICE=api holds no key and verifies through EXAMPLE_JWK_URL.
+# These settings exist in djangorestframework-simplejwt-rs only.
+if os.environ.get("EXAMPLE_SERVICE") == "auth":
+    import json
+
+    SIMPLE_JWT.update(
+        ALGORITHM="ES256",
+        SIGNING_KEY=Path(os.environ["EXAMPLE_SIGNING_KEY_FILE"]).read_text(),
+        VERIFYING_KEY="",
+        SIGNING_KEY_ID=os.environ["EXAMPLE_SIGNING_KEY_ID"],
+        VERIFYING_KEYS=json.loads(os.environ.get("EXAMPLE_VERIFYING_KEYS", "{}")),
+    )
+elif os.environ.get("EXAMPLE_SERVICE") == "api":
+    SIMPLE_JWT.update(
+        ALGORITHM="ES256",
+        SIGNING_KEY=None,
+        VERIFYING_KEY="",
+        JWK_URL=os.environ["EXAMPLE_JWK_URL"],
+    )
+    # A verify-only service: it cannot issue tokens, by design.
+    SILENCED_SYSTEM_CHECKS = ["simplejwt.W001"]
