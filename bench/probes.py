@@ -10,6 +10,10 @@ Each prints one JSON object on stdout:
     python bench/probes.py import
         seconds to import rest_framework_simplejwt.authentication in this
         (fresh) interpreter, after django.setup().
+    python bench/probes.py keys --batches 7
+        ours only (upstream has one key): HS256 verification (the engine's
+        decode) with a single key, with a kid among several keys, and with
+        fallbacks; microseconds per call and the difference to a single key.
 """
 
 from __future__ import annotations
@@ -153,6 +157,92 @@ def import_cost() -> dict:
     return {"seconds": time.perf_counter() - began}
 
 
+# (row id, label) of the keys probe, in table order.
+KEY_ROWS = (
+    ("single", "one key, no kid (today's configuration)"),
+    ("kid_current", "SIGNING_KEY_ID + 4 VERIFYING_KEYS, token of the current key"),
+    (
+        "kid_listed",
+        "SIGNING_KEY_ID + 4 VERIFYING_KEYS, token whose kid names a listed key",
+    ),
+    (
+        "kid_unknown",
+        "SIGNING_KEY_ID + 4 VERIFYING_KEYS, unknown kid (refused, no check)",
+    ),
+    ("fallback_first", "2 SIGNING_KEY_FALLBACKS, token of the current key (1 check)"),
+    ("fallback_last", "2 SIGNING_KEY_FALLBACKS, token of the last fallback (3 checks)"),
+)
+
+
+def keys(batches: int, batch_s: float) -> dict:
+    """Engine-level verification cost of the key rotation settings, HS256
+    (the cheapest verification, where a lookup's cost shows most)."""
+    import timeit
+
+    _django.setup("HS256")
+    from rest_framework_simplejwt import _native
+    from rest_framework_simplejwt.backends import TokenBackend, now_us
+
+    secret = _django.HS256_SECRET
+    listed = {f"k{i}": f"{secret[:-2]}{i:02d}" for i in range(1, 5)}
+    fallbacks = [f"{secret[:-2]}f{i}" for i in range(1, 3)]
+    payload = {"token_type": "access", "exp": 4102444800, "jti": "j", "user_id": "1"}
+
+    def mint(key: str, kid: str | None = None) -> str:
+        return TokenBackend("HS256", key, signing_key_id=kid).encode(dict(payload))
+
+    single = TokenBackend("HS256", secret)._engine
+    with_kids = TokenBackend(
+        "HS256", secret, signing_key_id="k0", verifying_keys=listed
+    )._engine
+    with_fallbacks = TokenBackend(
+        "HS256", secret, signing_key_fallbacks=fallbacks
+    )._engine
+    cases = {
+        "single": (single, mint(secret), True),
+        "kid_current": (with_kids, mint(secret, "k0"), True),
+        "kid_listed": (with_kids, mint(listed["k3"], "k3"), True),
+        "kid_unknown": (with_kids, mint(secret, "nope"), False),
+        "fallback_first": (with_fallbacks, mint(secret), True),
+        "fallback_last": (with_fallbacks, mint(fallbacks[-1]), True),
+    }
+    now = now_us()
+
+    def runner(engine, raw: str, valid: bool):
+        if valid:
+            return lambda: engine.decode(raw, True, now, 0)
+
+        def refused() -> None:
+            try:
+                engine.decode(raw, True, now, 0)
+            except _native.JWTError:
+                return
+            raise AssertionError("an unknown kid was accepted")
+
+        return refused
+
+    calls = {name: runner(*case) for name, case in cases.items()}
+    for call in calls.values():
+        call()  # checks each case behaves as labelled
+    number = 1
+    while timeit.timeit(calls["single"], number=number) < batch_s:
+        number *= 2
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    # Interleaved batches, so each row sees the same machine.
+    for _ in range(batches):
+        for name, call in calls.items():
+            samples[name].append(timeit.timeit(call, number=number) / number)
+    result = {name: statistics.median(values) for name, values in samples.items()}
+    return {
+        "seconds": result,
+        "over_single": {
+            name: value - result["single"] for name, value in result.items()
+        },
+        "samples": samples,
+        "calls_per_batch": number,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="probe", required=True)
@@ -163,12 +253,17 @@ def main() -> None:
     memory_parser.add_argument("--iterations", type=int, default=1_000_000)
     memory_parser.add_argument("--algorithm", default="HS256")
     sub.add_parser("import")
+    keys_parser = sub.add_parser("keys")
+    keys_parser.add_argument("--batches", type=int, default=7)
+    keys_parser.add_argument("--batch-s", type=float, default=0.02)
     args = parser.parse_args()
 
     if args.probe == "gil":
         result = gil(args.seconds, args.repeats)
     elif args.probe == "memory":
         result = memory(args.iterations, args.algorithm)
+    elif args.probe == "keys":
+        result = keys(args.batches, args.batch_s)
     else:
         result = import_cost()
     print(json.dumps(result))

@@ -59,6 +59,7 @@ MODES = {
         "memory": {"ours": 1_000_000, "upstream": 100_000},
         "memory_rs256": 100_000,
         "imports": 15,
+        "keys_batches": 31,
         "e2e_seconds": 5,
         "e2e_rounds": 4,
     },
@@ -73,6 +74,7 @@ MODES = {
         "memory": {"ours": 1_000_000, "upstream": 1_000_000},
         "memory_rs256": 1_000_000,
         "imports": 41,
+        "keys_batches": 61,
         "e2e_seconds": 10,
         "e2e_rounds": 6,
     },
@@ -314,6 +316,10 @@ def probes(pythons: dict[str, Path], mode: dict) -> dict:
             "median_s": statistics.median(samples[venv]),
             "samples": samples[venv],
         }
+    log("  key rotation probe (ours: kid lookup, fallbacks)")
+    result["keys"] = probe(
+        pythons["ours"], "keys", "--batches", str(mode.get("keys_batches", 31))
+    )
     return result
 
 

@@ -229,37 +229,61 @@ impl Engine {
         key: Option<&Key>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let raw = token_bytes(token)?;
-        let compact =
-            jws::parse(raw, Some((self.header_b64.as_bytes(), self.algorithm))).or_raise()?;
+        // With several keys, the key ring; a token whose header is the one
+        // this engine would write for a listed key names that key, and its
+        // header needs no parsing.
+        let ring = match (&rules, key, &self.ring_material) {
+            (Some(_), None, Some(_)) => Some(self.ring_ref().or_raise()?),
+            _ => None,
+        };
+        let header_segment = raw.split(|&b| b == b'.').next().unwrap_or_default();
+        let listed = ring
+            .as_deref()
+            .and_then(|ring| ring.key_for_header(header_segment));
+        let own_header = match listed {
+            Some(_) => header_segment,
+            None => self.header_b64.as_bytes(),
+        };
+        let compact = jws::parse(raw, Some((own_header, self.algorithm))).or_raise()?;
         if rules.is_some() {
             // Authenticate before reading the payload.
             compact.check_algorithm(self.algorithm).or_raise()?;
-            let ring = match (key, &self.ring_material) {
-                (None, Some(_)) => Some(self.ring_ref().or_raise()?),
-                _ => None,
-            };
-            let key = match key {
-                Some(key) => key.verifying_for(self.algorithm),
-                None => self.verifying_key_ref(),
-            }
-            .or_raise()?;
             let (input, signature) = (compact.signing_input, compact.signature.as_slice());
-            let valid = match ring {
-                // The header is byte for byte the engine's own: it names the
-                // current key's id (or none, as the current key writes none).
-                Some(ring) => {
+            let valid = match (listed, ring.as_deref()) {
+                // The header names a listed key: that key only.
+                (Some(listed), _) => {
+                    if listed.is_asymmetric() {
+                        py.detach(|| listed.verify(input, signature))
+                    } else {
+                        listed.verify(input, signature)
+                    }
+                }
+                (None, Some(ring)) => {
+                    let current = self.verifying_key_ref().or_raise()?;
+                    // The header byte for byte the engine's own names the
+                    // current key's id (or none, as the current key writes none).
                     let kid = match compact.alg {
                         jws::AlgHeader::Own(_) => self.key_id.as_deref(),
                         _ => compact.kid.as_deref(),
                     };
-                    if key.is_asymmetric() {
-                        py.detach(|| ring.verify(&key, kid, input, signature))
+                    if current.is_asymmetric() {
+                        py.detach(|| ring.verify(&current, kid, input, signature))
                     } else {
-                        ring.verify(&key, kid, input, signature)
+                        ring.verify(&current, kid, input, signature)
                     }
                 }
-                None if key.is_asymmetric() => py.detach(|| key.verify(input, signature)),
-                None => key.verify(input, signature),
+                (None, None) => {
+                    let key = match key {
+                        Some(key) => key.verifying_for(self.algorithm),
+                        None => self.verifying_key_ref(),
+                    }
+                    .or_raise()?;
+                    if key.is_asymmetric() {
+                        py.detach(|| key.verify(input, signature))
+                    } else {
+                        key.verify(input, signature)
+                    }
+                }
             };
             if !valid {
                 return Err(Error::Signature).or_raise();

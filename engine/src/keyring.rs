@@ -13,8 +13,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::algorithms::Algorithm;
+use crate::base64url;
 use crate::error::{Error, Result};
 use crate::jwk::Jwk;
+use crate::jws;
 use crate::keys::VerifyingKey;
 
 /// The most signature checks one token without `kid` may cost.
@@ -44,6 +46,10 @@ pub struct KeyRing {
     /// The named keys in configuration order, for tokens without `kid`.
     named_order: Vec<Arc<VerifyingKey>>,
     fallbacks: Vec<Arc<VerifyingKey>>,
+    /// The header segment this engine's encoder would write for each named
+    /// key (`{"alg":..,"kid":..,"typ":"JWT"}`, base64url): a token carrying
+    /// one of them byte for byte names that key, without parsing its header.
+    headers: HashMap<Vec<u8>, Arc<VerifyingKey>>,
 }
 
 impl KeyRing {
@@ -59,6 +65,7 @@ impl KeyRing {
             named: HashMap::with_capacity(named.len()),
             named_order: Vec::with_capacity(named.len()),
             fallbacks: Vec::with_capacity(fallbacks.len()),
+            headers: HashMap::with_capacity(named.len()),
         };
         for (kid, material) in named {
             if ring.current_kid.as_deref() == Some(kid.as_str()) {
@@ -72,6 +79,8 @@ impl KeyRing {
                     .map_err(|err| Error::Key(format!("VERIFYING_KEYS['{kid}']: {err}")))?,
             );
             ring.named.insert(kid.clone(), key.clone());
+            let header = base64url::encode(&jws::header_json_with_kid(alg, kid));
+            ring.headers.insert(header.into_bytes(), key.clone());
             ring.named_order.push(key);
         }
         for (index, material) in fallbacks.iter().enumerate() {
@@ -91,6 +100,17 @@ impl KeyRing {
 
     pub fn current_kid(&self) -> Option<&str> {
         self.current_kid.as_deref()
+    }
+
+    /// The named key whose standard header (as `jws::header_json_with_kid`
+    /// writes it for the configured algorithm) is `header_b64`, byte for
+    /// byte. Such a header names the configured algorithm and that key's id,
+    /// so the token needs no header parsing.
+    pub fn key_for_header(&self, header_b64: &[u8]) -> Option<&VerifyingKey> {
+        if self.headers.is_empty() {
+            return None;
+        }
+        self.headers.get(header_b64).map(|key| &**key)
     }
 
     /// The keys to try, in order, for a token whose header names `kid`.
@@ -178,6 +198,20 @@ mod tests {
         // An unknown id tries nothing.
         assert_eq!(ring.candidates(&current, Some("nope")).count(), 0);
         assert!(!ring.verify(&current, Some("nope"), b"m", &signed("current")));
+    }
+
+    #[test]
+    fn standard_headers_name_their_key() {
+        let ring =
+            KeyRing::parse(Algorithm::HS256, None, &[("old".into(), hmac("old"))], &[]).unwrap();
+        let header = base64url::encode(&jws::header_json_with_kid(Algorithm::HS256, "old"));
+        let key = ring.key_for_header(header.as_bytes()).unwrap();
+        assert!(key.verify(b"m", &signed("old")));
+        let other = base64url::encode(&jws::header_json_with_kid(Algorithm::HS384, "old"));
+        assert!(ring.key_for_header(other.as_bytes()).is_none());
+        assert!(ring
+            .key_for_header(jws::header_b64(Algorithm::HS256).as_bytes())
+            .is_none());
     }
 
     #[test]
