@@ -171,7 +171,7 @@ def evaluate(results: dict) -> list[tuple[str, str, bool]]:
             checks.append(
                 (
                     "key rotation: a kid lookup costs < 0.3 us over a single key",
-                    f"+{extra * 1e6:.3f} us (HS256, a listed key's kid)",
+                    f"{extra * 1e6:+.3f} us (HS256, a listed key's kid)",
                     extra < 0.3e-6,
                 )
             )

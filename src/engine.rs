@@ -236,13 +236,15 @@ impl Engine {
             (Some(_), None, Some(_)) => Some(self.ring_ref().or_raise()?),
             _ => None,
         };
-        let header_segment = raw.split(|&b| b == b'.').next().unwrap_or_default();
-        let listed = ring
-            .as_deref()
-            .and_then(|ring| ring.key_for_header(header_segment));
-        let own_header = match listed {
-            Some(_) => header_segment,
-            None => self.header_b64.as_bytes(),
+        let (listed, own_header) = match ring.as_deref() {
+            Some(ring) => {
+                let segment = raw.split(|&b| b == b'.').next().unwrap_or_default();
+                match ring.key_for_header(segment) {
+                    Some(key) => (Some(key), segment),
+                    None => (None, self.header_b64.as_bytes()),
+                }
+            }
+            None => (None, self.header_b64.as_bytes()),
         };
         let compact = jws::parse(raw, Some((own_header, self.algorithm))).or_raise()?;
         if rules.is_some() {
