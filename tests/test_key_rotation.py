@@ -223,6 +223,18 @@ def test_the_algorithm_stays_pinned_with_several_keys():
         b.decode(hs256(HMAC_SECRET, "rsa"))
 
 
+def test_hmac_keys_rotate_with_a_jwk_url_set_too():
+    # HMAC ignores JWK_URL (as upstream); the rotation keys still apply.
+    b = backend(
+        jwk_url="http://127.0.0.1:9/jwks.json",
+        verifying_keys={"old": OTHER_HMAC_SECRET},
+    )
+    assert b.decode(hs256(OTHER_HMAC_SECRET, "old"))["jti"] == "j1"
+    assert b.decode(hs256(HMAC_SECRET))["jti"] == "j1"
+    with pytest.raises(TokenBackendError):
+        b.decode(hs256(HMAC_SECRET, "old"))
+
+
 def test_tokens_without_kid_try_a_bounded_number_of_keys():
     secrets = {f"k{i}": f"secret-number-{i}-" + "z" * 32 for i in range(12)}
     b = backend(verifying_keys=secrets)

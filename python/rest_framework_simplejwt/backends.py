@@ -352,13 +352,21 @@ class TokenBackend:
         engine, raising the engine's errors."""
         key = None
         if verify and (
-            self.jwks_client is not None
+            (self.jwks_client is not None and not self._hmac_key_ring())
             or type(self).get_verifying_key is not TokenBackend.get_verifying_key
             or "get_verifying_key" in self.__dict__
         ):
             key = self._as_key(self.get_verifying_key(token))
         leeway = self._leeway_us() if verify else 0
         return engine.decode(token, verify, now, leeway, key)
+
+    def _hmac_key_ring(self) -> bool:
+        """HS* with key rotation settings: the stock ``get_verifying_key``
+        would give the current secret alone (HMAC ignores ``JWK_URL``); the
+        engine verifies with it and the other configured keys instead."""
+        return self.algorithm.startswith("HS") and bool(
+            self.signing_key_id or self.verifying_keys or self.signing_key_fallbacks
+        )
 
     def _as_key(self, key: Any) -> "_native.Key":
         """A key as ``get_verifying_key`` may return it, as a native key."""
