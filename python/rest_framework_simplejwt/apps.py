@@ -13,6 +13,11 @@ class SimpleJWTConfig(AppConfig):
         # Registers the start-up checks of the configured keys.
         from . import checks  # noqa: F401
 
+        # Ours (revocation): password changes and lifted blacklistings.
+        from .revocation_signals import connect
+
+        connect()
+
 
 def _refuse_a_mixed_install() -> None:
     """This file is ours alone, so it is still here when upstream's files

@@ -58,6 +58,12 @@ DEFAULTS = {
     "CHECK_REVOKE_TOKEN": False,
     "REVOKE_TOKEN_CLAIM": "hash_password",
     "CHECK_USER_IS_ACTIVE": True,
+    # -- Revocation that scales (ours; see README "Revocation"): all opt-in.
+    "REFRESH_TOKEN_REUSE_DETECTION": False,
+    "REFRESH_TOKEN_REUSE_GRACE_PERIOD": 0,
+    "ACCESS_TOKEN_REVOCATION": False,
+    "BLACKLIST_CACHE": None,
+    "REVOCATION_CACHE_TIMEOUT": 300,
 }
 
 IMPORT_STRINGS = (
