@@ -52,3 +52,19 @@ urlpatterns = [
     path("api/pid/stateless/", StatelessPid.as_view()),
     path("api/pid/anon/", PidAnon.as_view()),
 ]
+
+
+class WorkerPidMiddleware:
+    """Names the answering process in an ``X-Worker-Pid`` header (refusals
+    included) and, with ``?hold=s``, keeps the worker busy that long."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        hold = request.GET.get("hold")
+        if hold:
+            time.sleep(min(float(hold), 2))
+        response["X-Worker-Pid"] = str(os.getpid())
+        return response
