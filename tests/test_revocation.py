@@ -564,3 +564,103 @@ def test_connection_dropped_during_rotation_leaves_no_half_rotated_family(
         == (RefreshToken(retry.json()["refresh"])["jti"])
     )
     assert refresh(client, retry.json()["refresh"]).status_code == 200
+
+
+# -- concurrent uses of one refresh token (PostgreSQL) --------------------------------
+
+
+def _concurrent_refreshes(token, threads=6):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(threads)
+    answers = [None] * threads
+
+    def use(slot):
+        try:
+            client = APIClient()
+            barrier.wait(timeout=30)
+            response = refresh(client, token)
+            answers[slot] = (response.status_code, response.json())
+        except Exception as e:  # reported as an answer, failing the test
+            answers[slot] = (None, repr(e))
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=use, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    return answers
+
+
+@pytest.mark.parametrize("grace", [0, 30])
+def test_concurrent_uses_rotate_once_and_count_as_reuse_outside_the_grace_period(
+    configure, user, client, grace
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (run by tests/test_revocation_backends.py)")
+    configure(
+        **ROTATION,
+        REFRESH_TOKEN_REUSE_DETECTION=True,
+        REFRESH_TOKEN_REUSE_GRACE_PERIOD=grace,
+    )
+    token = login(client)["refresh"]
+    before = OutstandingToken.objects.count()
+    answers = _concurrent_refreshes(token)
+    # Exactly one rotation happened, whatever the answers.
+    assert OutstandingToken.objects.count() == before + 1
+    assert TokenFamilyMember.objects.filter(rotated_at__isnull=False).count() == 1
+    winners = [body for status, body in answers if status == 200]
+    losers = [(status, body) for status, body in answers if status != 200]
+    if grace:
+        # Retries within the grace period all get the one successor.
+        assert losers == [], answers
+        assert len({body["refresh"] for body in winners}) == 1
+        assert refresh(client, winners[0]["refresh"]).status_code == 200
+    else:
+        assert len(winners) == 1, answers
+        assert losers == [(401, BLACKLISTED)] * (len(answers) - 1), answers
+        # The others were replays: the family is revoked, the winner's
+        # new token with it.
+        assert refresh(client, winners[0]["refresh"]).json() == BLACKLISTED
+        assert TokenFamily.objects.get().revoked_reason == "reuse_detected"
+
+
+# -- system checks --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options, caches_, expected",
+    [
+        ({}, None, []),
+        ({"REFRESH_TOKEN_REUSE_DETECTION": True}, None, ["simplejwt.W101"]),
+        ({"BLACKLIST_CACHE": "nowhere"}, None, ["simplejwt.E102"]),
+        ({"REFRESH_TOKEN_REUSE_GRACE_PERIOD": -1}, None, ["simplejwt.E103"]),
+        ({"REVOCATION_CACHE_TIMEOUT": "300"}, None, ["simplejwt.E103"]),
+        (
+            {"ROTATE_REFRESH_TOKENS": True, "REFRESH_TOKEN_REUSE_DETECTION": True},
+            None,
+            [],
+        ),
+    ],
+)
+def test_system_checks_of_the_revocation_settings(settings, options, caches_, expected):
+    from rest_framework_simplejwt.revocation_checks import check_revocation_settings
+
+    settings.SIMPLE_JWT = options
+    assert [problem.id for problem in check_revocation_settings()] == expected
+
+
+def test_system_check_without_the_blacklist_app(settings):
+    from rest_framework_simplejwt.revocation_checks import check_revocation_settings
+
+    settings.INSTALLED_APPS = [
+        app
+        for app in settings.INSTALLED_APPS
+        if app != "rest_framework_simplejwt.token_blacklist"
+    ]
+    settings.SIMPLE_JWT = {"ACCESS_TOKEN_REVOCATION": True}
+    assert [problem.id for problem in check_revocation_settings()] == ["simplejwt.E101"]

@@ -13,7 +13,12 @@ class SimpleJWTConfig(AppConfig):
         # Registers the start-up checks of the configured keys.
         from . import checks  # noqa: F401
 
-        # Ours (revocation): password changes and lifted blacklistings.
+        self._ready_revocation()
+
+    def _ready_revocation(self) -> None:
+        # Ours (revocation): its system checks, and the receivers of
+        # password changes and lifted blacklistings.
+        from . import revocation_checks  # noqa: F401
         from .revocation_signals import connect
 
         connect()
