@@ -664,3 +664,14 @@ def test_system_check_without_the_blacklist_app(settings):
     ]
     settings.SIMPLE_JWT = {"ACCESS_TOKEN_REVOCATION": True}
     assert [problem.id for problem in check_revocation_settings()] == ["simplejwt.E101"]
+
+
+def test_check_revoke_token_alone_keeps_upstreams_refusal(configure, user, client):
+    configure(CHECK_REVOKE_TOKEN=True)
+    session = login(client)
+    user.set_password("new")
+    user.save()
+    assert not BlacklistedToken.objects.exists()
+    response = refresh(client, session["refresh"])
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The user's password has been changed."

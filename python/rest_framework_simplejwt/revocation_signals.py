@@ -1,7 +1,9 @@
 """Model signal receivers of the revocation features (ours).
 
-* With ``CHECK_REVOKE_TOKEN`` on and the blacklist app installed, saving a
-  user whose password changed logs that user out everywhere
+* With ``CHECK_REVOKE_TOKEN`` on, one of ``ACCESS_TOKEN_REVOCATION`` and
+  ``REFRESH_TOKEN_REUSE_DETECTION`` on, and the blacklist app installed,
+  saving a user whose password changed (one query per save of a user, to
+  compare the stored password) logs that user out everywhere
   (``revocation.logout_everywhere``): refresh tokens are blacklisted and,
   with ``ACCESS_TOKEN_REVOCATION``, access tokens refused, also by
   ``JWTStatelessUserAuthentication``, which never reads the password.
@@ -26,7 +28,16 @@ _CHANGED = "_simplejwt_rs_password_changed"
 
 
 def _watching_passwords() -> bool:
-    return bool(api_settings.CHECK_REVOKE_TOKEN) and is_listed(settings.INSTALLED_APPS)
+    # Opt-in: CHECK_REVOKE_TOKEN alone keeps upstream's behaviour (a token
+    # issued under the old password is refused with "password_changed").
+    return (
+        bool(api_settings.CHECK_REVOKE_TOKEN)
+        and bool(
+            api_settings.ACCESS_TOKEN_REVOCATION
+            or api_settings.REFRESH_TOKEN_REUSE_DETECTION
+        )
+        and is_listed(settings.INSTALLED_APPS)
+    )
 
 
 def _before_user_save(
