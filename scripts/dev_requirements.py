@@ -16,9 +16,5 @@ for requirement in [
     *project["dependencies"],
     *extras["test"],
     *extras["lint"],
-    # Revocation tests (issue 13): Django's RedisCache client, and gunicorn
-    # for the multi-worker test.
-    "redis>=5",
-    "gunicorn>=21",
 ]:
     print(requirement)

@@ -393,31 +393,34 @@ def test_one_cache_round_trip_per_request(configure, user, client):
     access = login(client)["access"]
     if not revocation.api_settings.BLACKLIST_CACHE:
         pytest.skip("no cache in this configuration")
-    cache = caches["revocation"]
-    calls, depth = [], []
-    for name in ("get", "get_many", "has_key"):
-        original = getattr(cache, name)
+    reads = []
+    original = revocation._cache_get_many
 
-        def counting(*args, _name=name, _original=original, **kwargs):
-            # Calls made by the backend inside another (the base class's
-            # get_many calls get per key) are not round trips of ours.
-            if not depth:
-                calls.append(_name)
-            depth.append(_name)
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                depth.pop()
+    def counting(cache, keys):
+        reads.append(list(keys))
+        return original(cache, keys)
 
-        setattr(cache, name, counting)
-    try:
-        get(client, STATELESS, access)
-        calls.clear()
-        assert get(client, STATELESS, access).status_code == 200
-    finally:
-        for name in ("get", "get_many", "has_key"):
-            cache.__dict__.pop(name, None)
-    assert calls == ["get_many"]
+    get(client, STATELESS, access)  # fills the cache
+    redis_url = os.environ.get(redis_support.ENV)
+    if redis_url:
+        import redis
+
+        server = redis.Redis.from_url(redis_url)
+        server.config_resetstat()
+    with mock.patch.object(revocation, "_cache_get_many", counting):
+        for _ in range(3):
+            assert get(client, STATELESS, access).status_code == 200
+    # One read of the token's two keys per request.
+    assert len(reads) == 3 and all(len(keys) == 2 for keys in reads)
+    if redis_url:
+        # What the Redis server saw: one MGET per request, nothing else.
+        stats = server.info("commandstats")
+        commands = {
+            name: stat["calls"]
+            for name, stat in stats.items()
+            if not name.startswith(("cmdstat_config", "cmdstat_info"))
+        }
+        assert commands == {"cmdstat_mget": 3}, commands
 
 
 def test_clearing_the_cache_brings_nothing_back(configure, user, client):
@@ -675,3 +678,29 @@ def test_check_revoke_token_alone_keeps_upstreams_refusal(configure, user, clien
     response = refresh(client, session["refresh"])
     assert response.status_code == 401
     assert response.json()["detail"] == "The user's password has been changed."
+
+
+def test_log_out_everywhere_for_a_stateless_user(configure, user, client):
+    from rest_framework_simplejwt.models import TokenUser
+
+    configure(ACCESS_TOKEN_REVOCATION=True)
+    start = aware_utcnow()
+    with time_machine.travel(start, tick=False):
+        session = login(client)
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        result = revocation.logout_everywhere(TokenUser(AccessToken(session["access"])))
+        assert result == {"refresh_tokens": 1, "access_tokens": True}
+        assert get(client, STATELESS, session["access"]).json() == BLACKLISTED
+
+
+@pytest.mark.parametrize("jti", ["with space", "x" * 300, "ünï\u0000code"])
+def test_unusual_token_ids_are_revoked_through_the_cache(configure, user, jti):
+    configure(ACCESS_TOKEN_REVOCATION=True)
+    token = AccessToken.for_user(user)
+    token["jti"] = jti
+    other = AccessToken.for_user(user)
+    revocation.check_access_token(token)  # fills the cache, if any
+    revocation.revoke_access_token(token)
+    with pytest.raises(InvalidToken):
+        revocation.check_access_token(token)
+    revocation.check_access_token(other)

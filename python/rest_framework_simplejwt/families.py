@@ -69,7 +69,7 @@ def _family_of(jti: str, payload: dict) -> Any:
         return member.family, member
     user_id = payload.get(api_settings.USER_ID_CLAIM)
     family = TokenFamily.objects.create(
-        user_id="" if user_id is None else str(user_id),
+        user_id="" if user_id is None else revocation.db_text(user_id),
         created_at=aware_utcnow(),
         expires_at=datetime_from_epoch(payload["exp"]),
     )

@@ -21,7 +21,9 @@ set, no function of this module is called.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,11 +57,48 @@ def _timeout() -> int:
     return max(int(timeout), 1)
 
 
+def _redis_reader(cache: Any) -> Any:
+    """For Django's RedisCache: a redis client kept on the cache object.
+
+    ``RedisCache.get_many`` builds a new ``redis.Redis`` client (a copy of
+    its table of response callbacks) on every call, which costs more than
+    the round trip itself; the client is only a handle on the cache's
+    connection pool, so one per cache object is enough. None for any other
+    backend (its public ``get_many`` is used).
+    """
+    reader = cache.__dict__.get("_simplejwt_rs_reader")
+    if reader is None:
+        try:
+            from django.core.cache.backends.redis import RedisCache
+        except ImportError:  # pragma: no cover - Django < 4.0
+            RedisCache = None
+        if RedisCache is not None and type(cache) is RedisCache:
+            reader = cache._cache.get_client(None)
+        else:
+            reader = False
+        cache.__dict__["_simplejwt_rs_reader"] = reader
+    return reader or None
+
+
 def _cache_get_many(cache: Any, keys: list[str]) -> dict[str, Any] | None:
-    """The cached values, or None if the cache failed (then the database
-    answers)."""
+    """The cached values (one round trip), or None if the cache failed (then
+    the database answers)."""
     try:
-        return cache.get_many(keys)
+        reader = _redis_reader(cache)
+        if reader is None:
+            return cache.get_many(keys)
+        # Our keys are plain ASCII by construction (see _part): made, not
+        # validated. Values are ints, which Django's RedisSerializer stores
+        # as their digits; anything else goes through the serializer.
+        values = reader.mget([cache.make_key(key) for key in keys])
+        found = {}
+        for key, value in zip(keys, values, strict=True):
+            if value is not None:
+                try:
+                    found[key] = int(value)
+                except ValueError:
+                    found[key] = cache._cache._serializer.loads(value)
+        return found
     except Exception as e:  # any backend's connection error
         logger.warning("revocation cache read failed, using the database: %s", e)
         return None
@@ -72,16 +111,38 @@ def _cache_write(cache: Any, method: str, *args: Any, **kwargs: Any) -> None:
         logger.warning("revocation cache %s failed: %s", method, e)
 
 
+_SAFE = re.compile(r"[A-Za-z0-9_.@+-]{1,128}")
+
+
+def _part(value: Any) -> str:
+    """A claim value as a cache-key part: as is if short and plain (uuid4
+    hex ids, numeric user ids), else its SHA-256 (memcached refuses spaces,
+    control characters and long keys)."""
+    text = str(value)
+    if _SAFE.fullmatch(text):
+        return text
+    return "h" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def db_text(value: Any) -> str:
+    """A claim value as stored in our tables' 255-character columns: as is,
+    or, if longer or holding a NUL (which PostgreSQL refuses), its SHA-256."""
+    text = str(value)
+    if len(text) <= 255 and "\x00" not in text:
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _blacklist_key(jti: Any) -> str:
-    return f"{_PREFIX}bl:{jti}"
+    return f"{_PREFIX}bl:{_part(jti)}"
 
 
 def _access_key(jti: Any) -> str:
-    return f"{_PREFIX}at:{jti}"
+    return f"{_PREFIX}at:{_part(jti)}"
 
 
 def _user_key(user_id: Any) -> str:
-    return f"{_PREFIX}user:{user_id}"
+    return f"{_PREFIX}user:{_part(user_id)}"
 
 
 # -- refresh and sliding tokens: the blacklist through the cache ----------------------
@@ -182,7 +243,7 @@ def _decide(jti: Any, user_id: Any, iat: Any, cached: dict | None) -> tuple:
         if cached is not None and key in cached:
             revoked = bool(cached[key])
         else:
-            revoked = RevokedAccessToken.objects.filter(jti=str(jti)).exists()
+            revoked = RevokedAccessToken.objects.filter(jti=db_text(jti)).exists()
             fill[key] = 1 if revoked else _NOT_REVOKED
     if user_id is not None and not revoked:
         key = _user_key(user_id)
@@ -190,7 +251,7 @@ def _decide(jti: Any, user_id: Any, iat: Any, cached: dict | None) -> tuple:
             cutoff = cached[key]
         else:
             at = (
-                UserTokenRevocation.objects.filter(user_id=str(user_id))
+                UserTokenRevocation.objects.filter(user_id=db_text(user_id))
                 .values_list("revoked_at", flat=True)
                 .first()
             )
@@ -278,9 +339,9 @@ def revoke_access_token(token: Any) -> None:
     except (KeyError, TypeError, ValueError, OverflowError, OSError) as e:
         raise InvalidToken(_("Token is invalid")) from e
     RevokedAccessToken.objects.get_or_create(
-        jti=str(jti),
+        jti=db_text(jti),
         defaults={
-            "user_id": "" if user_id is None else str(user_id),
+            "user_id": "" if user_id is None else db_text(user_id),
             "expires_at": expires_at,
             "revoked_at": aware_utcnow(),
         },
@@ -295,8 +356,14 @@ def revoke_access_token(token: Any) -> None:
 
 
 def _user_id_of(user: Any) -> str:
+    """The value tokens carry in USER_ID_CLAIM for this user."""
     if isinstance(user, (str, int)):
         return str(user)
+    from .models import TokenUser
+
+    if isinstance(user, TokenUser):
+        # JWTStatelessUserAuthentication's user: the claim itself.
+        return str(user.token[api_settings.USER_ID_CLAIM])
     return str(getattr(user, api_settings.USER_ID_FIELD))
 
 
@@ -315,6 +382,7 @@ def logout_everywhere(user: Any, *, reason: str = "logout_all") -> dict[str, Any
     )
 
     user_id = _user_id_of(user)
+    stored_id = db_text(user_id)
     now = aware_utcnow()
     with transaction.atomic():
         # Concurrent revocations are safe: blacklist rows are inserted with
@@ -325,13 +393,13 @@ def logout_everywhere(user: Any, *, reason: str = "logout_all") -> dict[str, Any
             blacklistedtoken__isnull=True,
         ).only("id", "jti")
         jtis = blacklist_rows(live)
-        TokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True).update(
+        TokenFamily.objects.filter(user_id=stored_id, revoked_at__isnull=True).update(
             revoked_at=now, revoked_reason=reason[:32]
         )
         access = bool(api_settings.ACCESS_TOKEN_REVOCATION)
         if access:
             UserTokenRevocation.objects.update_or_create(
-                user_id=user_id, defaults={"revoked_at": now}
+                user_id=stored_id, defaults={"revoked_at": now}
             )
             cutoff = datetime_to_epoch(now)
             cache = _cache()
@@ -372,7 +440,7 @@ def revoked_since(user: Any) -> datetime | None:
     from .token_blacklist.models import UserTokenRevocation
 
     return (
-        UserTokenRevocation.objects.filter(user_id=_user_id_of(user))
+        UserTokenRevocation.objects.filter(user_id=db_text(_user_id_of(user)))
         .values_list("revoked_at", flat=True)
         .first()
     )

@@ -70,7 +70,15 @@ def _after_blacklist_delete(sender: Any, instance: Any, **kw: Any) -> None:
     if not api_settings.BLACKLIST_CACHE:
         return
     from .revocation import forget_blacklisted
-    from .token_blacklist.models import OutstandingToken
+    from .token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    origin = kw.get("origin")
+    origin_model = getattr(origin, "model", type(origin))
+    if origin is not None and origin_model is not BlacklistedToken:
+        # Deleted along with its outstanding token (a flush): the cached
+        # "blacklisted" can only refuse a token the database no longer
+        # knows, and looking each one up would cost a query per row.
+        return
 
     jti = (
         OutstandingToken.objects.filter(pk=instance.token_id)
