@@ -17,6 +17,12 @@ connections would only queue). Endpoints:
 
 Tokens are fetched from each server's own /api/token/ before every round, so
 they never expire mid-run. Standard library only (runs in the dev venv).
+
+Access-token revocation (ours, opt-in): two more servers from our venv load
+the two GET endpoints in the same rounds, one with ACCESS_TOKEN_REVOCATION on
+the database alone, one with Redis in front (BLACKLIST_CACHE; a throwaway
+redis-server on loopback, skipped if the binary is missing). Their rows
+stand next to upstream's and ours' without revocation.
 """
 
 from __future__ import annotations
@@ -46,6 +52,13 @@ ENDPOINTS = (
 )
 
 WRK_THREADS, WRK_CONNECTIONS = 1, 2
+
+# Ours with access-token revocation: (server name, label, environment).
+REVOCATION_SERVERS = (
+    ("ours-revocation-db", "ours + ACCESS_TOKEN_REVOCATION, database only"),
+    ("ours-revocation-redis", "ours + ACCESS_TOKEN_REVOCATION, Redis cache"),
+)
+REVOCATION_ENDPOINTS = ("stateless", "db")
 
 
 def ensure_wrk() -> str | None:
@@ -79,21 +92,66 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _django_env(db: Path) -> dict[str, str]:
+def _django_env(db: Path, **extra: str) -> dict[str, str]:
     return clean_env(
         DJANGO_SETTINGS_MODULE="project.settings",
         EXAMPLE_DEBUG="0",
         EXAMPLE_DB=str(db),
         EXAMPLE_ROTATE="0",
+        **extra,
     )
+
+
+class Redis:
+    """A throwaway redis-server on loopback (no persistence)."""
+
+    def __init__(self) -> None:
+        self.binary = shutil.which("redis-server")
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                str(self.binary),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(WORK),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
 
 
 class Server:
     """The example project under gunicorn from one bench venv."""
 
-    def __init__(self, name: str, python: Path) -> None:
+    def __init__(self, name: str, python: Path, **env: str) -> None:
         self.name = name
         self.python = python
+        self.env = env
         self.db = WORK / f"{name}.sqlite3"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -107,7 +165,7 @@ class Server:
             proc = subprocess.run(
                 [str(self.python), "manage.py", *args],
                 cwd=EXAMPLE,
-                env=_django_env(self.db),
+                env=_django_env(self.db, **self.env),
                 capture_output=True,
                 text=True,
             )
@@ -134,7 +192,7 @@ class Server:
                 "project.wsgi:application",
             ],
             cwd=EXAMPLE,
-            env=_django_env(self.db),
+            env=_django_env(self.db, **self.env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -266,20 +324,42 @@ def run(pythons: dict[str, Path], seconds: float, rounds: int) -> dict:
         return {"skipped": message}
     WORK.mkdir(parents=True, exist_ok=True)
     servers = [Server(name, pythons[name]) for name in ("upstream", "ours")]
+    redis = Redis()
+    revocation = [
+        Server("ours-revocation-db", pythons["ours"], EXAMPLE_ACCESS_REVOCATION="1")
+    ]
+    if redis.binary:
+        revocation.append(
+            Server(
+                "ours-revocation-redis",
+                pythons["ours"],
+                EXAMPLE_ACCESS_REVOCATION="1",
+                EXAMPLE_REDIS_URL=redis.url,
+            )
+        )
+    else:
+        log("redis-server is not installed: the Redis revocation row is skipped")
     runs: list[dict] = []
     try:
-        for server in servers:
+        if redis.binary:
+            redis.start()
+        for server in servers + revocation:
             server.prepare()
             server.start()
         # Warm-up: every endpoint once per worker process.
-        for server in servers:
+        for server in servers + revocation:
             access, refresh = server.tokens()
             for endpoint, _ in ENDPOINTS:
+                if server in revocation and endpoint not in REVOCATION_ENDPOINTS:
+                    continue
                 run_wrk(wrk, 2, _wrk_args(server, endpoint, access, refresh))
         for round_no in range(rounds):
-            tokens = {server.name: server.tokens() for server in servers}
+            tokens = {server.name: server.tokens() for server in servers + revocation}
             for endpoint, _ in ENDPOINTS:
-                order = servers if (round_no % 2 == 0) else servers[::-1]
+                loaded = servers + (
+                    revocation if endpoint in REVOCATION_ENDPOINTS else []
+                )
+                order = loaded if (round_no % 2 == 0) else loaded[::-1]
                 for server in order:
                     result = run_wrk(
                         wrk, seconds, _wrk_args(server, endpoint, *tokens[server.name])
@@ -298,8 +378,9 @@ def run(pythons: dict[str, Path], seconds: float, rounds: int) -> dict:
                         )
                     runs.append(result)
     finally:
-        for server in servers:
+        for server in servers + revocation:
             server.stop()
+        redis.stop()
 
     summary: dict[str, dict] = {}
     for endpoint, label in ENDPOINTS:
@@ -327,7 +408,25 @@ def run(pythons: dict[str, Path], seconds: float, rounds: int) -> dict:
                 "p99_s": statistics.median(r["p99_s"] for r in mine),
                 "non_2xx": sum(r["non_2xx"] for r in mine),
             }
+    revocation_rows: dict[str, dict] = {}
+    for endpoint in REVOCATION_ENDPOINTS:
+        rows = {}
+        for name in ["upstream", "ours"] + [server.name for server in revocation]:
+            mine = [
+                r for r in runs if r["endpoint"] == endpoint and r["server"] == name
+            ]
+            rows[name] = {
+                "rps": statistics.median(r["rps"] for r in mine),
+                "p50_s": statistics.median(r["p50_s"] for r in mine),
+                "p99_s": statistics.median(r["p99_s"] for r in mine),
+                "non_2xx": sum(r["non_2xx"] for r in mine),
+            }
+        revocation_rows[endpoint] = {"label": dict(ENDPOINTS)[endpoint], "rows": rows}
     return {
+        "revocation": {
+            "labels": dict(REVOCATION_SERVERS),
+            "endpoints": revocation_rows,
+        },
         "wrk": wrk_version(wrk),
         "command": f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{seconds:g}s --latency",
         "seconds": seconds,

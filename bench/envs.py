@@ -40,6 +40,9 @@ UPSTREAM = [
     "PyJWT==2.15.1",
     "cryptography==50.0.2",
 ]
+# Ours only: Django's RedisCache client, for the access-token revocation rows
+# (bench/e2e.py, BLACKLIST_CACHE through Redis).
+OURS_EXTRA = ["redis==8.1.0"]
 TOOLS = ["matplotlib==3.11.2"]
 
 # Variables that would let a child import something other than its venv's.
@@ -67,7 +70,7 @@ def describe_installs(with_e2e: bool = True) -> str:
     lines = [
         "this run installs, from PyPI, into bench/.env/ (reused when unchanged):",
         f"  upstream: {' '.join(COMMON + UPSTREAM)}",
-        f"  ours:     our release wheel (built into target/release) + {' '.join(COMMON)}",
+        f"  ours:     our release wheel (built into target/release) + {' '.join(COMMON + OURS_EXTRA)}",
         f"  tools:    {' '.join(TOOLS)} (draws the chart)",
     ]
     if with_e2e:
@@ -238,7 +241,7 @@ def prepare(with_tools: bool = True) -> dict[str, Path]:
     log(f"built {wheel.name}")
     pythons = {
         "upstream": ensure_venv("upstream", COMMON + UPSTREAM),
-        "ours": ensure_venv("ours", COMMON, wheel=wheel),
+        "ours": ensure_venv("ours", COMMON + OURS_EXTRA, wheel=wheel),
     }
     if with_tools:
         pythons["tools"] = ensure_venv("tools", TOOLS)

@@ -191,6 +191,18 @@ def evaluate(results: dict) -> list[tuple[str, str, bool]]:
                 not losing,
             )
         )
+        stateless = (e2e.get("revocation") or {}).get("endpoints", {}).get("stateless")
+        if stateless and "ours-revocation-redis" in stateless["rows"]:
+            rows = stateless["rows"]
+            checks.append(
+                (
+                    "e2e: stateless endpoint with access-token revocation through "
+                    "Redis above upstream's stateless endpoint",
+                    f"{rows['ours-revocation-redis']['rps']:,.0f} vs "
+                    f"{rows['upstream']['rps']:,.0f} req/s",
+                    rows["ours-revocation-redis"]["rps"] > rows["upstream"]["rps"],
+                )
+            )
     return checks
 
 
@@ -454,6 +466,7 @@ def markdown(results: dict) -> str:
             )
             add("")
             add(f"Non-2xx responses during measured runs: {bad}.")
+            _revocation_rows(e2e, add)
         add("")
     add("## Reproduce")
     add("")
@@ -605,3 +618,44 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _revocation_rows(e2e: dict, add) -> None:
+    """Ours with ACCESS_TOKEN_REVOCATION (database only, and Redis in front)
+    next to upstream and ours without it, from the same rounds."""
+    revocation = e2e.get("revocation")
+    if not revocation:
+        return
+    labels = {
+        "upstream": "upstream 5.5.1",
+        "ours": "ours, revocation off",
+        **revocation["labels"],
+    }
+    add("")
+    add("### Access-token revocation (ours, opt-in)")
+    add("")
+    add(
+        "The same rounds, two more servers from our venv: ACCESS_TOKEN_REVOCATION "
+        "on the database alone, and with Redis in front (BLACKLIST_CACHE). Extra "
+        "per request: the difference in median latency (p50) from ours with "
+        "revocation off."
+    )
+    for endpoint in revocation["endpoints"].values():
+        rows = endpoint["rows"]
+        base = rows.get("ours")
+        add("")
+        add(f"{endpoint['label']}:")
+        add("")
+        add("| server | req/s | p50 ms | p99 ms | extra per request | non-2xx |")
+        add("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for name, row in rows.items():
+            extra = (
+                f"{(row['p50_s'] - base['p50_s']) * 1e6:+.0f} us"
+                if base and name not in ("upstream", "ours")
+                else ""
+            )
+            add(
+                f"| {labels.get(name, name)} | {row['rps']:,.0f} | "
+                f"{row['p50_s'] * 1e3:.2f} | {row['p99_s'] * 1e3:.2f} | {extra} | "
+                f"{row['non_2xx']} |"
+            )

@@ -60,6 +60,13 @@ UPSTREAM_MIGRATIONS = [
     "0013_alter_blacklistedtoken_options_and_more",
 ]
 
+# Ours, after upstream's (additive: two indexes and new tables).
+OUR_MIGRATIONS = ["0014_simplejwt_rs_revocation"]
+OUR_INDEXES = {
+    "sjwt_rs_outstanding_exp": ["expires_at"],
+    "sjwt_rs_outstanding_user": ["user_id", "expires_at"],
+}
+
 OUTSTANDING_TABLE = "token_blacklist_outstandingtoken"
 BLACKLISTED_TABLE = "token_blacklist_blacklistedtoken"
 
@@ -322,14 +329,14 @@ def test_app_does_not_import_the_token_engine():
 def test_migration_names_and_chain():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     names = sorted(name for app, name in loader.disk_migrations if app == APP)
-    assert names == UPSTREAM_MIGRATIONS
+    assert names == UPSTREAM_MIGRATIONS + OUR_MIGRATIONS
 
     # A single straight line: each migration depends on the previous one.
-    for previous, current in pairwise(UPSTREAM_MIGRATIONS):
+    for previous, current in pairwise(UPSTREAM_MIGRATIONS + OUR_MIGRATIONS):
         migration = loader.disk_migrations[(APP, current)]
         own_app_deps = [dep for dep in migration.dependencies if dep[0] == APP]
         assert own_app_deps == [(APP, previous)], current
-    assert loader.graph.leaf_nodes(APP) == [(APP, UPSTREAM_MIGRATIONS[-1])]
+    assert loader.graph.leaf_nodes(APP) == [(APP, OUR_MIGRATIONS[-1])]
 
     initial = loader.disk_migrations[(APP, "0001_initial")]
     assert initial.initial
@@ -455,7 +462,11 @@ def test_sqlite_master_matches_upstream():
             [OUTSTANDING_TABLE, BLACKLISTED_TABLE],
         )
         actual = {(kind, name): sql for kind, name, sql in cursor.fetchall()}
-    assert actual == UPSTREAM_SQLITE_MASTER
+    ours = {key for key in actual if key[1] in OUR_INDEXES}
+    assert {key[1] for key in ours} == set(OUR_INDEXES)
+    assert {key: actual[key] for key in actual if key not in ours} == (
+        UPSTREAM_SQLITE_MASTER
+    )
 
 
 def _introspect(table):
@@ -489,7 +500,15 @@ def _introspect(table):
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", [OUTSTANDING_TABLE, BLACKLISTED_TABLE])
 def test_introspected_schema_matches_upstream(table):
-    assert _introspect(table) == UPSTREAM_SCHEMA[table]
+    schema = _introspect(table)
+    ours = {
+        name: schema["indexes"].pop(name)
+        for name in list(schema["indexes"])
+        if name in OUR_INDEXES
+    }
+    assert schema == UPSTREAM_SCHEMA[table]
+    # Upstream's table plus our two indexes, nothing else.
+    assert ours == (OUR_INDEXES if table == OUTSTANDING_TABLE else {})
 
 
 # --- flushexpiredtokens ------------------------------------------------------------

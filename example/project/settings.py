@@ -154,3 +154,19 @@ elif os.environ.get("EXAMPLE_SERVICE") == "api":
     )
     # A verify-only service: it cannot issue tokens, by design.
     SILENCED_SYSTEM_CHECKS = ["simplejwt.W001"]
+
+# Access-token revocation (ours, opt-in), for bench/e2e.py's revocation rows:
+# EXAMPLE_ACCESS_REVOCATION=1 switches it on (database only);
+# EXAMPLE_REDIS_URL also puts Redis in front of the database (BLACKLIST_CACHE).
+if os.environ.get("EXAMPLE_ACCESS_REVOCATION") == "1":
+    SIMPLE_JWT["ACCESS_TOKEN_REVOCATION"] = True
+    if os.environ.get("EXAMPLE_REDIS_URL"):
+        CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "revocation": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["EXAMPLE_REDIS_URL"],
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            },
+        }
+        SIMPLE_JWT["BLACKLIST_CACHE"] = "revocation"

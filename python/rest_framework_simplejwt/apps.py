@@ -13,6 +13,16 @@ class SimpleJWTConfig(AppConfig):
         # Registers the start-up checks of the configured keys.
         from . import checks  # noqa: F401
 
+        self._ready_revocation()
+
+    def _ready_revocation(self) -> None:
+        # Ours (revocation): its system checks, and the receivers of
+        # password changes and lifted blacklistings.
+        from . import revocation_checks  # noqa: F401
+        from .revocation_signals import connect
+
+        connect()
+
 
 def _refuse_a_mixed_install() -> None:
     """This file is ours alone, so it is still here when upstream's files

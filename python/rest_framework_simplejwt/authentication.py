@@ -115,6 +115,11 @@ class JWTAuthentication(authentication.BaseAuthentication):
             return None
 
         validated_token = self.get_validated_token(raw_token)
+        if api_settings.ACCESS_TOKEN_REVOCATION:
+            # Ours: refused if revoked (by id, or by "log out everywhere").
+            from .revocation import check_access_token
+
+            check_access_token(validated_token)
 
         return self.get_user(validated_token), validated_token
 

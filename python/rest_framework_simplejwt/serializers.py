@@ -230,6 +230,12 @@ class TokenRefreshSerializer(serializers.Serializer):
     default_error_messages = dict(_RENEWAL_ERRORS)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        if api_settings.REFRESH_TOKEN_REUSE_DETECTION:
+            from . import families
+
+            if families.enabled():
+                return families.rotate(self, attrs["refresh"])
+
         refresh = self.token_class(attrs["refresh"])
         _check_token_user(self, refresh)
 
@@ -282,7 +288,13 @@ class TokenVerifySerializer(serializers.Serializer):
 
         if api_settings.BLACKLIST_AFTER_ROTATION and _blacklist_installed():
             jti = token.get(api_settings.JTI_CLAIM)
-            if BlacklistedToken.objects.filter(token__jti=jti).exists():
+            if api_settings.BLACKLIST_CACHE:
+                from .revocation import is_blacklisted
+
+                listed = is_blacklisted(jti)
+            else:
+                listed = BlacklistedToken.objects.filter(token__jti=jti).exists()
+            if listed:
                 raise ValidationError(_("Token is blacklisted"))
 
         return {}

@@ -64,6 +64,12 @@ DEFAULTS = {
     # None: Django's SECRET_KEY_FALLBACKS while ALGORITHM is HS* and
     # SIGNING_KEY is left to its default (SECRET_KEY), else no fallbacks.
     "SIGNING_KEY_FALLBACKS": None,
+    # -- Revocation that scales (ours; see README "Revocation"): all opt-in.
+    "REFRESH_TOKEN_REUSE_DETECTION": False,
+    "REFRESH_TOKEN_REUSE_GRACE_PERIOD": 0,
+    "ACCESS_TOKEN_REVOCATION": False,
+    "BLACKLIST_CACHE": None,
+    "REVOCATION_CACHE_TIMEOUT": 300,
 }
 
 IMPORT_STRINGS = (

@@ -332,7 +332,13 @@ class BlacklistMixin(Generic[T]):
                 # token without an id; verify() refuses it with this message.
                 raise TokenError(_("Token has no id")) from e
 
-            if BlacklistedToken.objects.filter(token__jti=jti).exists():
+            if api_settings.BLACKLIST_CACHE:
+                # Ours: read through the cache, the database behind it.
+                from .revocation import is_blacklisted
+
+                if is_blacklisted(jti):
+                    raise TokenError(_("Token is blacklisted"))
+            elif BlacklistedToken.objects.filter(token__jti=jti).exists():
                 raise TokenError(_("Token is blacklisted"))
 
         def blacklist(self) -> tuple[BlacklistedToken, bool]:
@@ -341,7 +347,12 @@ class BlacklistMixin(Generic[T]):
             adds it to the blacklist.
             """
             token, _created = _outstanding_row(self)
-            return BlacklistedToken.objects.get_or_create(token=token)
+            result = BlacklistedToken.objects.get_or_create(token=token)
+            if api_settings.BLACKLIST_CACHE:
+                from .revocation import remember_blacklisted
+
+                remember_blacklisted([token.jti])
+            return result
 
         def outstand(self) -> tuple[OutstandingToken, bool]:
             """

@@ -10,6 +10,7 @@ from typing import Any, Optional  # noqa: F401 - upstream's module has them
 
 from django.utils.module_loading import import_string
 from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -169,6 +170,27 @@ class JWKSView(APIView):
 
 
 jwks = JWKSView.as_view()
+
+
+class TokenLogoutAllView(generics.GenericAPIView):
+    """Ours: "log out everywhere". An authenticated POST revokes every refresh
+    token of the requesting user (and, with ACCESS_TOKEN_REVOCATION, every
+    access token issued until now). Needs the
+    ``rest_framework_simplejwt.token_blacklist`` app. Authentication comes
+    from DRF's ``DEFAULT_AUTHENTICATION_CLASSES`` unless a subclass sets it.
+    """
+
+    permission_classes = (IsAuthenticated,)
+    serializer_class = None
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from .revocation import logout_everywhere
+
+        logout_everywhere(request.user, reason="logout_all")
+        return Response({}, status=status.HTTP_200_OK)
+
+
+token_logout_all = TokenLogoutAllView.as_view()
 
 
 def __getattr__(name: str) -> Any:

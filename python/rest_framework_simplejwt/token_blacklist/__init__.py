@@ -1,8 +1,10 @@
 """Optional app that records issued refresh tokens and lets them be revoked.
 
 Add ``"rest_framework_simplejwt.token_blacklist"`` to ``INSTALLED_APPS`` to
-enable it. Its tables and migrations are those of the upstream package, so a
-database created by upstream needs no migration after switching.
+enable it. Its tables and migrations 0001..0013 are those of the upstream
+package; 0014_simplejwt_rs_revocation is ours and additive (indexes and the
+tables of the revocation features), so a database created by upstream
+migrates forward with it alone.
 """
 
 from typing import Any
