@@ -16,12 +16,5 @@ for requirement in [
     *project["dependencies"],
     *extras["test"],
     *extras["lint"],
-    # Cookies, async and the browser page (issue 14): tests/test_async_auth.py
-    # (uvicorn, adrf), tests/test_dj_rest_auth.py, tests/test_browser.py
-    # (selenium, driving Debian's chromium + chromedriver).
-    "uvicorn>=0.30",
-    "adrf>=0.1.8",
-    "dj-rest-auth>=6",
-    "selenium>=4.15",
 ]:
     print(requirement)
