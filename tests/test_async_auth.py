@@ -447,7 +447,9 @@ def test_no_token_under_uvicorn(uvicorn_server):
 
 def test_cookie_authentication_under_uvicorn(uvicorn_server):
     status, body = call(
-        uvicorn_server + "/api/token/", "POST", {"username": "ann", "password": "pw-ann"}
+        uvicorn_server + "/api/token/",
+        "POST",
+        {"username": "ann", "password": "pw-ann"},
     )
     assert status == 200
     cookie = {"Cookie": f"access={body['access']}"}

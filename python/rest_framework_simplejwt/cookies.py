@@ -38,10 +38,25 @@ _ISSUED = {
 }
 
 
+# Packages whose subclasses of our views set cookies of their own:
+# dj-rest-auth's refresh view (a TokenRefreshView) sets its JWT_AUTH_COOKIE
+# from the response body, so ours must neither set cookies there nor take the
+# tokens out of that body. Their views follow ``use_cookies`` only if they set
+# it themselves.
+_OWN_COOKIE_PACKAGES = ("dj_rest_auth.",)
+
+
+def _use_cookies(view_class: type, initkwargs: dict[str, Any]) -> bool | None:
+    use = initkwargs.get("use_cookies", getattr(view_class, "use_cookies", None))
+    if use is None and view_class.__module__.startswith(_OWN_COOKIE_PACKAGES):
+        return False
+    return use
+
+
 def enabled(view: Any) -> bool:
     """Does this view use cookies? The view's ``use_cookies`` (None: follow
     the settings) and whether ``AUTH_COOKIE`` names a cookie."""
-    use = getattr(view, "use_cookies", None)
+    use = _use_cookies(type(view), view.__dict__)
     if use is False:
         return False
     if api_settings.AUTH_COOKIE is None:
@@ -102,8 +117,8 @@ def refresh_cookie_path(request: Request | Any) -> str:
             and issubclass(view_class, (TokenRefreshView, TokenBlacklistView))
         ):
             continue
-        initkwargs = getattr(key, "view_initkwargs", {}) or {}
-        if initkwargs.get("use_cookies", view_class.use_cookies) is False:
+        initkwargs = getattr(key, "view_initkwargs", None) or {}
+        if _use_cookies(view_class, initkwargs) is False:
             continue
         try:
             paths.append(reverse(key, urlconf=urlconf))
