@@ -402,3 +402,20 @@ def django_assert_no_queries():
             assert not self.captured_queries, self.captured_queries
 
     return NoQueries(connection)
+
+
+def test_readme_documents_each_cookie_setting_with_its_default():
+    from pathlib import Path
+
+    from rest_framework_simplejwt.settings import DEFAULTS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    names = [
+        n for n in DEFAULTS if n.startswith("AUTH_COOKIE") or n == "AUTH_REFRESH_COOKIE"
+    ]
+    names += ["AUTH_REFRESH_COOKIE_PATH"]
+    assert len(set(names)) == 9
+    for name in set(names):
+        default = DEFAULTS[name]
+        shown = f'"{default}"' if isinstance(default, str) else repr(default)
+        assert f"| `{name}` | `{shown}` |" in readme, name
