@@ -419,3 +419,15 @@ def test_readme_documents_each_cookie_setting_with_its_default():
         default = DEFAULTS[name]
         shown = f'"{default}"' if isinstance(default, str) else repr(default)
         assert f"| `{name}` | `{shown}` |" in readme, name
+
+
+def test_a_form_post_may_carry_the_csrf_token_as_a_field(user):
+    client = browser()
+    with simple_jwt():
+        log_in(client)
+        secret = with_csrf(client)["HTTP_X_CSRFTOKEN"]
+        refused = client.post("/api/whoami/", {"name": "x"})
+        allowed = client.post("/api/whoami/", {"csrfmiddlewaretoken": secret})
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "CSRF Failed: CSRF token missing."}
+    assert allowed.status_code == 200, allowed.content

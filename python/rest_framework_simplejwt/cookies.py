@@ -73,15 +73,17 @@ def enforce_csrf(request: Request | Any) -> None:
     """Django's CSRF check, as DRF's ``SessionAuthentication`` runs it: unsafe
     methods need the CSRF cookie and a matching ``X-CSRFToken`` header (or
     form field), and, over HTTPS, a same-origin or trusted Origin/Referer."""
-    django_request = getattr(request, "_request", request)
 
     def no_response(request: Any) -> None:  # CSRFCheck never calls on
         return None
 
     check = CSRFCheck(no_response)
-    # Puts the CSRF cookie's value in META, as the middleware would.
-    check.process_request(django_request)
-    reason = check.process_view(django_request, None, (), {})
+    # DRF's Request as SessionAuthentication passes it (its POST is the
+    # parsed form, whoever read the body first), or a plain HttpRequest.
+    # process_request puts the CSRF cookie's value in META, as the
+    # middleware would.
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
     if reason:
         raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
 
