@@ -333,11 +333,10 @@ class JWTCookieAuthentication(JWTAuthentication):
     """
 
     def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
-        header = self.get_header(request)
-        raw_token = None if header is None else self.get_raw_token(header)
-        if raw_token is not None:
-            validated_token = self.get_validated_token(raw_token)
-            return self.get_user(validated_token), validated_token
+        # The header first, through JWTAuthentication's own steps.
+        found = super().authenticate(request)
+        if found is not None:
+            return found
 
         raw_token = self.get_cookie_token(request)
         if raw_token is None:
