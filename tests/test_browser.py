@@ -338,8 +338,8 @@ def test_the_page_in_headless_chromium(example_server, driver, artifacts):
     new = cookies_by_name(driver)
     assert new["access_token"]["value"] != old["access_token"]["value"]
     assert new["refresh_token"]["value"] != old["refresh_token"]["value"]  # rotated
-    assert page.click("cookie", "api")["status"] == 200
     page.shot("14-cookie-refresh")
+    assert page.click("cookie", "api")["status"] == 200
 
     logout = page.click("cookie", "logout")
     assert logout["status"] == 200
