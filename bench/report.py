@@ -468,6 +468,7 @@ def markdown(results: dict) -> str:
             add(f"Non-2xx responses during measured runs: {bad}.")
             _revocation_rows(e2e, add)
         add("")
+    out.extend(async_section(results.get("async_auth")))
     add("## Reproduce")
     add("")
     add("```")
@@ -479,6 +480,37 @@ def markdown(results: dict) -> str:
     add("Raw numbers (every round) are in results.json, beside this file.")
     add("")
     return "\n".join(out)
+
+
+def async_section(async_auth: dict | None) -> list[str]:
+    """Issue 14's rows: an async view authenticating with aauthenticate vs
+    sync_to_async(authenticate) (bench/async_auth.py)."""
+    if not async_auth:
+        return []
+    first = next(iter(async_auth.values()))
+    out = [
+        "## Async authentication (aauthenticate vs sync_to_async)",
+        "",
+        "An `async def` view (bench/async_auth.py) on one event loop, "
+        f"{first['concurrency']} requests in flight, HS256 Bearer access tokens, "
+        f"SQLite file; {first['rounds']} rounds of {first['seconds']:g} s alternating "
+        "the strategies, medians. No HTTP server: the difference is the "
+        "authentication's. Upstream has no aauthenticate.",
+        "",
+        "| venv | strategy | requests/s | vs sync_to_async, same venv and class |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    for venv, result in async_auth.items():
+        strategies = result["strategies"]
+        for name, row in strategies.items():
+            cls, _, how = name.partition(" ")
+            base = strategies.get(f"{cls} sync_to_async(authenticate)")
+            versus = f"{row['median_rps'] / base['median_rps']:.2f}x" if base else ""
+            out.append(
+                f"| {venv} | `{cls}` {how} | {row['median_rps']:,.0f} | {versus} |"
+            )
+    out += [""]
+    return out
 
 
 def snippet(results: dict) -> str:

@@ -323,6 +323,39 @@ def probes(pythons: dict[str, Path], mode: dict) -> dict:
     return result
 
 
+# Issue 14: bench/async_auth.py's rounds per mode.
+ASYNC_MODES = {
+    "quick": {"seconds": 1.0, "rounds": 5, "concurrency": 32},
+    "full": {"seconds": 2.0, "rounds": 9, "concurrency": 32},
+}
+
+
+def async_auth(pythons: dict[str, Path], mode_name: str) -> dict:
+    """aauthenticate vs sync_to_async(authenticate) in an async view, per
+    venv (upstream has only the latter)."""
+    settings = ASYNC_MODES[mode_name]
+    result = {}
+    for venv in ("ours", "upstream"):
+        log(f"  async authentication ({venv})")
+        proc = subprocess.run(
+            [
+                str(pythons[venv]),
+                "-E",
+                "-s",
+                str(BENCH / "async_auth.py"),
+                *(f"--{key}={value}" for key, value in settings.items()),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=envs.ENV_DIR,
+            env=clean_env(),
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"async_auth.py ({venv}) failed:\n{proc.stderr}")
+        result[venv] = json.loads(proc.stdout)
+    return result
+
+
 def summarize_micro(rounds: dict) -> dict:
     """Per operation: the median across rounds of each side's time, and the
     median of the rounds' upstream/ours ratios (measured back to back)."""
@@ -344,6 +377,7 @@ def main() -> int:
     speed.add_argument("--full", action="store_true")
     parser.add_argument("--skip-e2e", action="store_true")
     parser.add_argument("--skip-probes", action="store_true")
+    parser.add_argument("--skip-async", action="store_true")
     parser.add_argument(
         "--update",
         action="store_true",
@@ -394,6 +428,12 @@ def main() -> int:
         probe_results = probes(pythons, mode)
         mark = lap("probes", mark)
 
+    async_results = None
+    if not args.skip_async:
+        log("== async authentication (aauthenticate vs sync_to_async)")
+        async_results = async_auth(pythons, mode_name)
+        mark = lap("async", mark)
+
     e2e_results = None
     if not args.skip_e2e:
         log("== end to end (gunicorn + wrk)")
@@ -413,6 +453,7 @@ def main() -> int:
         "micro": summarize_micro(rounds),
         "probes": probe_results,
         "e2e": e2e_results,
+        "async_auth": async_results,
     }
     args.output.mkdir(parents=True, exist_ok=True)
     json_path = args.output / "results.json"

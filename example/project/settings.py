@@ -10,6 +10,7 @@ trimmed. A few environment variables let the benchmark and CI reuse it:
 ``EXAMPLE_ALLOWED_HOSTS`` comma-separated extra hosts (DEBUG off)
 ``EXAMPLE_ROTATE``      "0" switches refresh-token rotation off (default "1"), so
                         one refresh token can be reused (the benchmark's load)
+``EXAMPLE_SECURE_COOKIES`` "1" marks the token cookies Secure (behind HTTPS)
 """
 
 import os
@@ -127,6 +128,13 @@ SIMPLE_JWT = {
     "TOKEN_BLACKLIST_SERIALIZER": "rest_framework_simplejwt.serializers.TokenBlacklistSerializer",
     "SLIDING_TOKEN_OBTAIN_SERIALIZER": "rest_framework_simplejwt.serializers.TokenObtainSlidingSerializer",
     "SLIDING_TOKEN_REFRESH_SERIALIZER": "rest_framework_simplejwt.serializers.TokenRefreshSlidingSerializer",
+    # HttpOnly cookies (djangorestframework-simplejwt-rs; upstream ignores
+    # these): the api/cookie/ URLs and the /app/ page's cookie mode. The
+    # refresh cookie's path is derived from the URLconf: /api/cookie/token/.
+    "AUTH_COOKIE": "access_token",
+    "AUTH_REFRESH_COOKIE": "refresh_token",
+    "AUTH_COOKIE_SAMESITE": "Lax",
+    "AUTH_COOKIE_SECURE": os.environ.get("EXAMPLE_SECURE_COOKIES", "0") == "1",
 }
 
 # The two-service key rotation of example/rotation.py (run by `make demo`):

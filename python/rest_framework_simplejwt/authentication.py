@@ -8,6 +8,7 @@ the settings here; a value assigned to them (``mock.patch``, pytest's
 
 from typing import Any, Optional, TypeVar  # noqa: F401 - upstream's module has them
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -15,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import HTTP_HEADER_ENCODING, authentication
 from rest_framework.request import Request
 
+from . import cookies
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .models import TokenUser
 from .settings import api_settings
-from .tokens import Token
+from .tokens import AccessToken, Token, UntypedToken
 from .utils import get_md5_hash_password
 
 AuthUser = TypeVar("AuthUser", AbstractBaseUser, TokenUser)
@@ -115,13 +117,70 @@ class JWTAuthentication(authentication.BaseAuthentication):
             return None
 
         validated_token = self.get_validated_token(raw_token)
-        if api_settings.ACCESS_TOKEN_REVOCATION:
-            # Ours: refused if revoked (by id, or by "log out everywhere").
-            from .revocation import check_access_token
-
-            check_access_token(validated_token)
+        _refuse_if_revoked(validated_token)
 
         return self.get_user(validated_token), validated_token
+
+    # -- async (issue 14) ------------------------------------------------------
+    #
+    # The same steps as ``authenticate``, through the same overridable
+    # methods and settings read at the call. What is CPU-only (header
+    # parsing, the native decode of a stock access token) runs inline; the
+    # user lookup uses the async ORM; a step that a subclass or the settings
+    # may have made blocking (an overridden method, a token class that reads
+    # the blacklist, JWK_URL's HTTP fetch) runs in a thread.
+
+    async def aauthenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
+        if _overridden(self, "authenticate", JWTAuthentication):
+            # A subclass changed the sync steps: follow them, off the loop.
+            return await sync_to_async(self.authenticate)(request)
+        header = self.get_header(request)
+        if header is None:
+            return None
+
+        raw_token = self.get_raw_token(header)
+        if raw_token is None:
+            return None
+
+        return await self._aauthenticate_token(raw_token)
+
+    async def _aauthenticate_token(self, raw_token: bytes) -> tuple[AuthUser, Token]:
+        """Validate, refuse a revoked token (with ``ACCESS_TOKEN_REVOCATION``),
+        then look the user up."""
+        validated_token = await self.aget_validated_token(raw_token)
+        if api_settings.ACCESS_TOKEN_REVOCATION:
+            from .revocation import acheck_access_token
+
+            await acheck_access_token(validated_token)
+        return await self.aget_user(validated_token), validated_token
+
+    async def aget_validated_token(self, raw_token: bytes) -> Token:
+        if _decode_is_cpu_only(self):
+            return self.get_validated_token(raw_token)
+        return await sync_to_async(self.get_validated_token)(raw_token)
+
+    async def aget_user(self, validated_token: Token) -> AuthUser:
+        """``get_user`` with ``aget``; an overridden ``get_user`` runs as is,
+        in a thread."""
+        if _overridden(self, "get_user", JWTAuthentication):
+            return await sync_to_async(self.get_user)(validated_token)
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as e:
+            raise InvalidToken(
+                _("Token contained no recognizable user identification")
+            ) from e
+
+        try:
+            user = await self.user_model.objects.aget(
+                **{api_settings.USER_ID_FIELD: user_id}
+            )
+        except (self.user_model.DoesNotExist, *_UNUSABLE_USER_ID) as e:
+            raise AuthenticationFailed(
+                _("User not found"), code="user_not_found"
+            ) from e
+
+        return self._checked_user(user, validated_token)
 
     def authenticate_header(self, request: Request) -> str:
         return '{} realm="{}"'.format(
@@ -223,6 +282,10 @@ class JWTAuthentication(authentication.BaseAuthentication):
                 _("User not found"), code="user_not_found"
             ) from e
 
+        return self._checked_user(user, validated_token)
+
+    def _checked_user(self, user: AuthUser, validated_token: Token) -> AuthUser:
+        """What ``get_user`` requires of the user it found (sync and async)."""
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
 
@@ -254,8 +317,106 @@ class JWTStatelessUserAuthentication(JWTAuthentication):
 
         return api_settings.TOKEN_USER_CLASS(validated_token)
 
+    async def aget_user(self, validated_token: Token) -> AuthUser:
+        if _overridden(self, "get_user", JWTStatelessUserAuthentication):
+            return await sync_to_async(self.get_user)(validated_token)
+        # Built from the token's claims: no query.
+        return self.get_user(validated_token)
+
 
 JWTTokenUserAuthentication = JWTStatelessUserAuthentication
+
+
+class JWTCookieAuthentication(JWTAuthentication):
+    """
+    ``JWTAuthentication`` that, when the request has no token in its
+    header, reads the access token from the ``AUTH_COOKIE`` cookie. A request
+    authenticated by its cookie then goes through Django's CSRF check, as
+    DRF's ``SessionAuthentication`` does (unsafe methods need the
+    ``X-CSRFToken`` header); one authenticated by its header does not.
+    """
+
+    def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
+        # The header first, through JWTAuthentication's own steps.
+        found = super().authenticate(request)
+        if found is not None:
+            return found
+
+        raw_token = self.get_cookie_token(request)
+        if raw_token is None:
+            return None
+        validated_token = self.get_validated_token(raw_token)
+        _refuse_if_revoked(validated_token)
+        user = self.get_user(validated_token)
+        self.enforce_csrf(request)
+        return user, validated_token
+
+    async def aauthenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
+        if _overridden(self, "authenticate", JWTCookieAuthentication):
+            return await sync_to_async(self.authenticate)(request)
+        header = self.get_header(request)
+        raw_token = None if header is None else self.get_raw_token(header)
+        if raw_token is not None:
+            return await self._aauthenticate_token(raw_token)
+
+        raw_token = self.get_cookie_token(request)
+        if raw_token is None:
+            return None
+        result = await self._aauthenticate_token(raw_token)
+        if cookies.csrf_needs_session():
+            await sync_to_async(self.enforce_csrf)(request)
+        else:
+            self.enforce_csrf(request)
+        return result
+
+    def get_cookie_token(self, request: Request) -> str | None:
+        """The access token from the ``AUTH_COOKIE`` cookie, if any."""
+        name = api_settings.AUTH_COOKIE
+        if not name:
+            return None
+        return request.COOKIES.get(name) or None
+
+    def enforce_csrf(self, request: Request) -> None:
+        cookies.enforce_csrf(request)
+
+
+class JWTStatelessUserCookieAuthentication(
+    JWTCookieAuthentication, JWTStatelessUserAuthentication
+):
+    """``JWTCookieAuthentication`` with ``JWTStatelessUserAuthentication``'s
+    user: a ``TokenUser`` built from the token, no query."""
+
+
+def _refuse_if_revoked(validated_token: Token) -> None:
+    """Ours, with ``ACCESS_TOKEN_REVOCATION``: refuse a token revoked by its
+    id or by its user's "log out everywhere"."""
+    if api_settings.ACCESS_TOKEN_REVOCATION:
+        from .revocation import check_access_token
+
+        check_access_token(validated_token)
+
+
+def _overridden(instance: Any, name: str, base: type) -> bool:
+    """Has the instance's class replaced ``base``'s method ``name``?"""
+    return getattr(type(instance), name) is not getattr(base, name)
+
+
+_CPU_ONLY_TOKEN_CLASSES = (AccessToken, UntypedToken)
+
+
+def _decode_is_cpu_only(authenticator: JWTAuthentication) -> bool:
+    """Does ``get_validated_token`` only compute (no query, no HTTP)? Stock
+    ``get_validated_token`` with stock access/untyped token classes and no
+    JWK_URL; a sliding token, for one, reads the blacklist when its app is
+    installed."""
+    if _overridden(authenticator, "get_validated_token", JWTAuthentication):
+        return False
+    if api_settings.JWK_URL:
+        return False
+    classes = api_settings.AUTH_TOKEN_CLASSES
+    if not isinstance(classes, (list, tuple)):
+        classes = (classes,)
+    return all(cls in _CPU_ONLY_TOKEN_CLASSES for cls in classes)
 
 
 def default_user_authentication_rule(user: AuthUser | None) -> bool:

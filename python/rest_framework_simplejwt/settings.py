@@ -70,6 +70,16 @@ DEFAULTS = {
     "ACCESS_TOKEN_REVOCATION": False,
     "BLACKLIST_CACHE": None,
     "REVOCATION_CACHE_TIMEOUT": 300,
+    # HttpOnly cookies (issue 14): all off while AUTH_COOKIE is None.
+    "AUTH_COOKIE": None,
+    "AUTH_REFRESH_COOKIE": None,
+    "AUTH_COOKIE_PATH": "/",
+    "AUTH_REFRESH_COOKIE_PATH": None,
+    "AUTH_COOKIE_DOMAIN": None,
+    "AUTH_COOKIE_SECURE": False,
+    "AUTH_COOKIE_HTTP_ONLY": True,
+    "AUTH_COOKIE_SAMESITE": "Lax",
+    "AUTH_COOKIE_TOKENS_IN_BODY": False,
 }
 
 IMPORT_STRINGS = (

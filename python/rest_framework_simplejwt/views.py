@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from . import authentication
+from . import authentication, cookies
 from .exceptions import InvalidToken, TokenError
 from .settings import api_settings
 
@@ -41,6 +41,14 @@ class TokenViewBase(generics.GenericAPIView):
     _serializer_class: Any = ""
 
     www_authenticate_realm = "api"
+
+    # Cookies (issue 14): None follows SIMPLE_JWT["AUTH_COOKIE"]; False keeps
+    # this view to the JSON body (``as_view(use_cookies=False)``).
+    use_cookies: bool | None = None
+    # The body field a cookie may stand in for, if any.
+    _cookie_input: str | None = None
+    # The view logs out: it deletes the cookies rather than setting them.
+    _cookie_logout = False
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         """
@@ -67,14 +75,17 @@ class TokenViewBase(generics.GenericAPIView):
         return f'{types[0]} realm="{self.www_authenticate_realm}"'
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        data = cookies.token_from_cookie(self, request, request.data)
+        serializer = self.get_serializer(data=data)
 
         try:
             serializer.is_valid(raise_exception=True)
         except TokenError as e:
             raise InvalidToken(e.args[0] if e.args else None) from e
 
-        return Response(serializer.validated_data, status=status.HTTP_200_OK)
+        response = Response(serializer.validated_data, status=status.HTTP_200_OK)
+        cookies.set_cookies(self, request, response)
+        return response
 
 
 class TokenObtainPairView(TokenViewBase):
@@ -95,6 +106,7 @@ class TokenRefreshView(TokenViewBase):
     """
 
     _serializer_class = _SerializerSetting("TOKEN_REFRESH_SERIALIZER")
+    _cookie_input = "refresh"
 
 
 token_refresh = TokenRefreshView.as_view()
@@ -118,6 +130,7 @@ class TokenRefreshSlidingView(TokenViewBase):
     """
 
     _serializer_class = _SerializerSetting("SLIDING_TOKEN_REFRESH_SERIALIZER")
+    _cookie_input = "token"
 
 
 token_refresh_sliding = TokenRefreshSlidingView.as_view()
@@ -142,6 +155,20 @@ class TokenBlacklistView(TokenViewBase):
     """
 
     _serializer_class = _SerializerSetting("TOKEN_BLACKLIST_SERIALIZER")
+    _cookie_input = "refresh"
+    _cookie_logout = True
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == status.HTTP_401_UNAUTHORIZED and cookies.enabled(
+            self
+        ):
+            # A refresh token refused at logout (expired, already
+            # blacklisted) is of no use: the browser forgets it anyway.
+            cookies.delete_cookies(request, response)
+        return response
 
 
 token_blacklist = TokenBlacklistView.as_view()
