@@ -23,7 +23,7 @@ import base64
 import json
 
 import jwt
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -170,8 +170,12 @@ def expected_header(document: bytes):
     if header is None or "crit" in header or header.get("b64") is False:
         return None
     result = {}
-    if isinstance(header.get("alg"), str):
-        result["alg"] = header["alg"]
+    alg = header.get("alg")
+    # An alg holding a lone surrogate names no algorithm (the engine holds
+    # names as Rust strings): left out, as a non-string alg is; decoding
+    # refuses it either way, since the algorithm is pinned by settings.
+    if isinstance(alg, str) and _is_text(alg):
+        result["alg"] = alg
     if "kid" in header:
         kid = header["kid"]
         # A kid holding a lone surrogate is not text a key can be named by
@@ -193,6 +197,8 @@ def _is_text(value: str) -> bool:
 
 @DIFFERENTIAL
 @given(headers() | documents())
+@example(b'{"alg":"\\ud800"}')  # found by hypothesis in a matrix run
+@example(b'{"kid":"\\udc00"}')
 def test_header_reader_agrees_with_json_loads(document):
     token = b64url(document) + b"." + b64url(b"{}") + b"."
     try:
