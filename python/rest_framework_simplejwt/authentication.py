@@ -164,21 +164,11 @@ class JWTAuthentication(authentication.BaseAuthentication):
         in a thread."""
         if _overridden(self, "get_user", JWTAuthentication):
             return await sync_to_async(self.get_user)(validated_token)
+        lookup = _user_lookup(validated_token)
         try:
-            user_id = validated_token[api_settings.USER_ID_CLAIM]
-        except KeyError as e:
-            raise InvalidToken(
-                _("Token contained no recognizable user identification")
-            ) from e
-
-        try:
-            user = await self.user_model.objects.aget(
-                **{api_settings.USER_ID_FIELD: user_id}
-            )
+            user = await self.user_model.objects.aget(**lookup)
         except (self.user_model.DoesNotExist, *_UNUSABLE_USER_ID) as e:
-            raise AuthenticationFailed(
-                _("User not found"), code="user_not_found"
-            ) from e
+            raise _user_not_found() from e
 
         return self._checked_user(user, validated_token)
 
@@ -268,19 +258,11 @@ class JWTAuthentication(authentication.BaseAuthentication):
         """
         Attempts to find and return a user using the given validated token.
         """
+        lookup = _user_lookup(validated_token)
         try:
-            user_id = validated_token[api_settings.USER_ID_CLAIM]
-        except KeyError as e:
-            raise InvalidToken(
-                _("Token contained no recognizable user identification")
-            ) from e
-
-        try:
-            user = self.user_model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
+            user = self.user_model.objects.get(**lookup)
         except (self.user_model.DoesNotExist, *_UNUSABLE_USER_ID) as e:
-            raise AuthenticationFailed(
-                _("User not found"), code="user_not_found"
-            ) from e
+            raise _user_not_found() from e
 
         return self._checked_user(user, validated_token)
 
@@ -385,6 +367,22 @@ class JWTStatelessUserCookieAuthentication(
 ):
     """``JWTCookieAuthentication`` with ``JWTStatelessUserAuthentication``'s
     user: a ``TokenUser`` built from the token, no query."""
+
+
+def _user_lookup(validated_token: Token) -> dict[str, Any]:
+    """The user query ``get_user`` makes (sync and async): ``USER_ID_FIELD``
+    equal to the token's ``USER_ID_CLAIM``."""
+    try:
+        user_id = validated_token[api_settings.USER_ID_CLAIM]
+    except KeyError as e:
+        raise InvalidToken(
+            _("Token contained no recognizable user identification")
+        ) from e
+    return {api_settings.USER_ID_FIELD: user_id}
+
+
+def _user_not_found() -> AuthenticationFailed:
+    return AuthenticationFailed(_("User not found"), code="user_not_found")
 
 
 def _refuse_if_revoked(validated_token: Token) -> None:
