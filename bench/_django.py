@@ -48,9 +48,9 @@ def simple_jwt_settings(algorithm: str) -> dict:
     }
 
 
-def setup(algorithm: str):
-    """Configures Django for ``algorithm``, creates the tables and the user;
-    returns the user."""
+def setup(algorithm: str, database: str = ":memory:"):
+    """Configures Django for ``algorithm`` on the SQLite ``database``, creates
+    the tables and the user; returns the user."""
     import django
     from django.conf import settings
 
@@ -67,7 +67,7 @@ def setup(algorithm: str):
             "rest_framework_simplejwt",
         ],
         DATABASES={
-            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
         },
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         # Creating the user is set-up, not measured; keep it quick.

@@ -262,6 +262,30 @@ def test_a_revoked_access_token_is_refused_by_both_classes(configure, user, clie
     assert row.expires_at.timestamp() == AccessToken(revoked)["exp"]
 
 
+def test_a_patched_cache_get_many_is_what_the_check_reads(settings, user, client):
+    # Redis's fast read stands in for the cache's get_many only while that
+    # is Django's own: a test that patches it (to fake an outage, say) sees
+    # its patch called, as with any other backend.
+    settings.CACHES = redis_support.cache_settings(os.environ.get(redis_support.ENV))
+    settings.SIMPLE_JWT = {
+        "BLACKLIST_CACHE": "revocation",
+        "ACCESS_TOKEN_REVOCATION": True,
+    }
+    cache = caches["revocation"]
+    cache.clear()
+    access = login(client)["access"]
+    revocation.revoke_access_token(AccessToken(access))
+    with mock.patch.object(
+        cache, "get_many", side_effect=ConnectionError("down")
+    ) as get_many:
+        response = get(client, WHOAMI, access)
+    assert get_many.called
+    # The cache "failed": the database still refuses the revoked token.
+    assert response.status_code == 401
+    assert response.json() == BLACKLISTED
+    cache.clear()
+
+
 def test_access_revocation_is_opt_in(configure, user, client):
     configure()
     access = login(client)["access"]

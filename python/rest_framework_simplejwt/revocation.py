@@ -27,6 +27,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,9 @@ from .utils import aware_utcnow, datetime_from_epoch, datetime_to_epoch
 
 logger = logging.getLogger("rest_framework_simplejwt.revocation")
 
+# Django's own, as imported: the Redis fast read stands in for it only
+# while it is still the method a RedisCache has (see _redis_reader).
+_STOCK_REDIS_GET_MANY = RedisCache.get_many
 _PREFIX = "simplejwt-rs:"
 _NOT_REVOKED = 0
 
@@ -58,26 +62,28 @@ def _timeout() -> int:
 
 
 def _redis_reader(cache: Any) -> Any:
-    """For Django's RedisCache: a redis client kept on the cache object.
+    """For Django's RedisCache: a redis client on the cache's own connection
+    pool, or None to use the cache's public ``get_many``.
 
     ``RedisCache.get_many`` builds a new ``redis.Redis`` client (a copy of
     its table of response callbacks) on every call, which costs more than
-    the round trip itself; the client is only a handle on the cache's
-    connection pool, so one per cache object is enough. None for any other
-    backend (its public ``get_many`` is used).
+    the round trip itself; the client is only a handle on the pool, so one
+    per connection object is enough. Checked at each call: the cache is a
+    ``RedisCache`` whose ``get_many`` nobody replaced (on the class or the
+    object), and the client belongs to the cache's current ``_cache``.
     """
-    reader = cache.__dict__.get("_simplejwt_rs_reader")
+    if (
+        type(cache) is not RedisCache
+        or RedisCache.get_many is not _STOCK_REDIS_GET_MANY
+        or "get_many" in vars(cache)
+    ):
+        return None
+    connection = cache._cache
+    reader = connection.__dict__.get("_simplejwt_rs_reader")
     if reader is None:
-        try:
-            from django.core.cache.backends.redis import RedisCache
-        except ImportError:  # pragma: no cover - Django < 4.0
-            RedisCache = None
-        if RedisCache is not None and type(cache) is RedisCache:
-            reader = cache._cache.get_client(None)
-        else:
-            reader = False
-        cache.__dict__["_simplejwt_rs_reader"] = reader
-    return reader or None
+        reader = connection.get_client(None)
+        connection.__dict__["_simplejwt_rs_reader"] = reader
+    return reader
 
 
 def _cache_get_many(cache: Any, keys: list[str]) -> dict[str, Any] | None:
